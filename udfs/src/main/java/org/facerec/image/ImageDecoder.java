@@ -1,5 +1,6 @@
 package org.facerec.image;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
@@ -101,21 +102,22 @@ public final class ImageDecoder {
       return new RgbImage(w, h, out);
     }
     Raster raster = img.getRaster();
-    int bands = raster.getNumBands();
-    boolean grey = img.getColorModel() instanceof ComponentColorModel && bands <= 2
-        && img.getColorModel().getColorSpace().getNumComponents() == 1;
-    if (grey) {
-      // Read samples directly: getRGB would treat Java's grey as linear and brighten it.
+    ColorSpace cs = img.getColorModel().getColorSpace();
+    boolean plain = img.getColorModel() instanceof ComponentColorModel
+        && (cs.getType() == ColorSpace.TYPE_GRAY || cs.isCS_sRGB());
+    if (plain) {
+      // Read samples directly, as OpenCV does: getRGB would treat Java's grey as linear and
+      // brighten it, and would rescale 16-bit samples instead of keeping their high byte.
+      int grey = cs.getType() == ColorSpace.TYPE_GRAY ? 1 : 0;
       int shift = raster.getDataBuffer().getDataType() == DataBuffer.TYPE_USHORT ? 8 : 0;
       int[] row = new int[w];
-      for (int y = 0; y < h; y++) {
-        raster.getSamples(0, y, w, 1, 0, row);
-        for (int x = 0; x < w; x++) {
-          byte v = (byte) (row[x] >> shift);
-          int o = 3 * (y * w + x);
-          out[o] = v;
-          out[o + 1] = v;
-          out[o + 2] = v;
+      for (int c = 0; c < 3; c++) {
+        int band = grey == 1 ? 0 : c;
+        for (int y = 0; y < h; y++) {
+          raster.getSamples(0, y, w, 1, band, row);
+          for (int x = 0; x < w; x++) {
+            out[3 * (y * w + x) + c] = (byte) (row[x] >> shift);
+          }
         }
       }
       return new RgbImage(w, h, out);
