@@ -33,7 +33,10 @@ public enum FaceModel {
     }
   },
 
-  /** OpenFace nn4.small2 as the "Happy House" exercise builds it; Keras-OpenFace CSV weights. */
+  /**
+   * OpenFace nn4.small2 as the "Happy House" exercise builds it; {@link #readWeights} takes the
+   * Keras-OpenFace {@code weights/} folder of CSV files (see {@link OpenFaceNn4Small2}).
+   */
   OPENFACE_NN4_SMALL2_V1("openface-nn4small2-v1", 96, new float[] {0f, 0f, 0f}, 255f,
       128, true, 0.7) {
     @Override
