@@ -6,6 +6,8 @@ public enum FaceStatus {
   OK,
   /** The file is missing, empty, too large, corrupt or not an image; {@code error} says which. */
   BAD_IMAGE,
+  /** The input line itself is malformed (a CSV line without its fields): nothing to read. */
+  BAD_ROW,
   /** No face was found (with detection). */
   NO_FACE,
   /** Several faces where the policy wants exactly one. */

@@ -1,0 +1,104 @@
+package org.facerec.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.facerec.jobs.Run;
+import org.facerec.jobs.Sessions;
+import org.facerec.jobs.Settings;
+import picocli.CommandLine.Option;
+
+/** Options every job takes: settings, Spark settings, model, threshold, verbosity. */
+public final class CommonOptions {
+  @Option(names = "--conf", paramLabel = "FILE",
+      description = "Settings file (overrides conf/facerec.conf).")
+  Path conf;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "One setting, e.g. --set facerec.batch-size=64 (repeatable).")
+  List<String> set = new ArrayList<>();
+
+  @Option(names = "--spark", paramLabel = "KEY=VALUE",
+      description = "A Spark setting for the embedded local session (repeatable); under "
+          + "spark-submit use its own --conf.")
+  List<String> spark = new ArrayList<>();
+
+  @Option(names = "--model", paramLabel = "ID",
+      description = "Encoder: dlib-resnet-v1 (default) or openface-nn4small2-v1.")
+  String model;
+
+  @Option(names = "--threshold", paramLabel = "D",
+      description = "Decision threshold on the L2 distance (default: the model's setting).")
+  Double threshold;
+
+  @Option(names = "--framing", paramLabel = "SPEC",
+      description = "resize | crop:L,T,R,B | pad:S (how a whole image becomes the input).")
+  String framing;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass.")
+  Integer batchSize;
+
+  @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors.")
+  boolean verbose;
+
+  Map<String, String> sparkOverrides() {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String kv : spark) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--spark expects key=value, got '" + kv + "'");
+      }
+      m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
+    return m;
+  }
+
+  /** Settings from every source, command options last. */
+  Settings settings(SparkSession session) throws IOException {
+    Map<String, String> sessionConf = new LinkedHashMap<>();
+    for (scala.Tuple2<String, String> t : session.sparkContext().getConf().getAll()) {
+      sessionConf.put(t._1(), t._2());
+    }
+    Settings s = Settings.load(sessionConf, conf, set);
+    if (model != null) {
+      s = s.with(Settings.MODEL, model);
+    }
+    s.model(); // an unknown model id fails here, before any work
+    if (threshold != null) {
+      s = s.with(Settings.THRESHOLD_PREFIX + s.model().id(), Double.toString(threshold));
+    }
+    if (framing != null) {
+      s = s.with(Settings.FRAMING, framing);
+    }
+    if (batchSize != null) {
+      s = s.with(Settings.BATCH_SIZE, Integer.toString(batchSize));
+    }
+    s.encodeOptions(); // bad framing or batch size fails here too
+    return s;
+  }
+
+  /** Runs {@code job} in a session: the cluster's, an active one, or an embedded local one. */
+  int run(JobBody job) throws Exception {
+    boolean own = SparkSession.getDefaultSession().isEmpty() && !Sessions.underSparkSubmit();
+    SparkSession session = Sessions.get(sparkOverrides());
+    try {
+      Run run = new Run(session, settings(session));
+      System.out.print(job.run(run).render());
+      System.out.flush();
+      return 0;
+    } finally {
+      if (own) {
+        session.stop();
+      }
+    }
+  }
+
+  /** A job to run in a session. */
+  interface JobBody {
+    org.facerec.jobs.Summary run(Run run) throws Exception;
+  }
+}

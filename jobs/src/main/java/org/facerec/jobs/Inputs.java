@@ -1,0 +1,202 @@
+package org.facerec.jobs;
+
+import java.io.BufferedReader;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The jobs' inputs as rows that name an image path: folders listed with Spark's binaryFile source
+ * (recursive, extension filter; only path and length are read here, the bytes are read inside the
+ * encoding partitions), and CSV files (a header, paths relative to the CSV's folder, absolute, or
+ * URIs such as s3a://). A malformed CSV line is kept as a row carrying {@code input_error}.
+ */
+public final class Inputs {
+  /** Column every input has: why the row cannot be processed (null when it can). */
+  public static final String INPUT_ERROR = "input_error";
+  public static final String IMAGE_PATH = "image_path";
+  private static final String CORRUPT = "_corrupt_record";
+
+  private Inputs() {}
+
+  /** The files under {@code dir} with one of {@code extensions}: {@code image_path, relative}. */
+  public static Dataset<Row> listImages(SparkSession spark, String dir, List<String> extensions)
+      throws IOException {
+    Path root = qualified(spark, dir);
+    FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    try {
+      if (!fs.getFileStatus(root).isDirectory()) {
+        throw new IOException("--images " + dir + " is not a folder");
+      }
+    } catch (FileNotFoundException e) {
+      throw new IOException("--images folder " + dir + " does not exist");
+    }
+    Dataset<Row> files = spark.read().format("binaryFile")
+        .option("recursiveFileLookup", "true")
+        .option("pathGlobFilter", glob(extensions))
+        .load(root.toString())
+        .select("path");
+    String rootUri = root.toUri().toString();
+    StructType schema = new StructType()
+        .add(IMAGE_PATH, DataTypes.StringType, false)
+        .add("relative", DataTypes.StringType, false)
+        .add(INPUT_ERROR, DataTypes.StringType, true);
+    return files.map((MapFunction<Row, Row>) r -> {
+      String path = r.getString(0);
+      return RowFactory.create(path, relativeTo(rootUri, path), null);
+    }, Encoders.row(schema));
+  }
+
+  /** {@code *.{jpg,JPG,jpeg,...}}: globs are case-sensitive, photo extensions are not. */
+  static String glob(List<String> extensions) {
+    List<String> all = new ArrayList<>();
+    for (String e : extensions) {
+      String x = e.trim().replaceFirst("^\\.", "");
+      all.add(x.toLowerCase(Locale.ROOT));
+      all.add(x.toUpperCase(Locale.ROOT));
+    }
+    return "*.{" + String.join(",", all) + "}";
+  }
+
+  /** The part of {@code path} below {@code rootUri}, as plain (decoded) text. */
+  static String relativeTo(String rootUri, String path) {
+    URI root = URI.create(rootUri.endsWith("/") ? rootUri : rootUri + "/");
+    URI rel = root.relativize(URI.create(path));
+    return rel.isAbsolute() ? path : rel.getPath();
+  }
+
+  /**
+   * Reads a CSV whose header must hold {@code required} (and may hold {@code optional}) columns.
+   * Relative paths in {@code pathColumn} are resolved against {@code imagesRoot}, or the CSV's
+   * folder when that is null. Every line becomes a row: the named columns (strings) but the path,
+   * {@code image_path} (the path resolved) and {@code input_error}.
+   */
+  public static Dataset<Row> readCsv(SparkSession spark, String csv, String what,
+      List<String> required, List<String> optional, String pathColumn, String imagesRoot)
+      throws IOException {
+    Path file = qualified(spark, csv);
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<String> header = header(file, conf, what);
+    List<String> missing = new ArrayList<>(required);
+    missing.removeAll(header);
+    if (!missing.isEmpty()) {
+      throw new IOException(what + " " + csv + ": the header line must name the columns "
+          + String.join(",", required) + " (missing: " + String.join(",", missing)
+          + "; found: " + String.join(",", header) + ")");
+    }
+    StructType schema = new StructType();
+    for (String h : header) {
+      schema = schema.add(h, DataTypes.StringType, true);
+    }
+    schema = schema.add(CORRUPT, DataTypes.StringType, true);
+    Dataset<Row> raw = spark.read().schema(schema)
+        .option("header", "true")
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .option("ignoreLeadingWhiteSpace", "true")
+        .option("ignoreTrailingWhiteSpace", "true")
+        .csv(file.toString())
+        .cache(); // Spark refuses queries on the corrupt-record column of an uncached CSV scan
+
+    List<String> keep = new ArrayList<>(required);
+    keep.remove(pathColumn); // it comes out resolved, as image_path
+    for (String o : optional) {
+      if (header.contains(o)) {
+        keep.add(o);
+      }
+    }
+    StructType out = new StructType();
+    for (String k : keep) {
+      out = out.add(k, DataTypes.StringType, true);
+    }
+    out = out.add(IMAGE_PATH, DataTypes.StringType, true).add(INPUT_ERROR, DataTypes.StringType, true);
+    int[] idx = keep.stream().mapToInt(schema::fieldIndex).toArray();
+    int pathIdx = schema.fieldIndex(pathColumn);
+    int corruptIdx = schema.fieldIndex(CORRUPT);
+    int[] requiredIdx = required.stream().mapToInt(schema::fieldIndex).toArray();
+    String base = (imagesRoot != null ? qualified(spark, imagesRoot) : file.getParent())
+        .toUri().toString();
+    String[] requiredNames = required.toArray(new String[0]);
+    int width = out.size();
+    return raw.map((MapFunction<Row, Row>) r -> {
+      Object[] v = new Object[width];
+      for (int i = 0; i < idx.length; i++) {
+        v[i] = r.getString(idx[i]);
+      }
+      String error = null;
+      if (r.getString(corruptIdx) != null) {
+        error = "malformed CSV line: " + abbreviate(r.getString(corruptIdx));
+      } else {
+        for (int i = 0; i < requiredIdx.length; i++) {
+          String s = r.getString(requiredIdx[i]);
+          if (s == null || s.isBlank()) {
+            error = "CSV line has no " + requiredNames[i];
+            break;
+          }
+        }
+      }
+      String p = r.getString(pathIdx);
+      v[idx.length] = p == null || p.isBlank() ? null : resolve(base, p.trim());
+      v[idx.length + 1] = error;
+      return RowFactory.create(v);
+    }, Encoders.row(out));
+  }
+
+  private static String abbreviate(String s) {
+    String one = s.replace('\n', ' ').trim();
+    return one.length() <= 120 ? one : one.substring(0, 117) + "...";
+  }
+
+  private static List<String> header(Path file, Configuration conf, String what)
+      throws IOException {
+    FileSystem fs = file.getFileSystem(conf);
+    try (BufferedReader r = new BufferedReader(
+        new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+      String line = r.readLine();
+      if (line == null || line.isBlank()) {
+        throw new IOException(what + " " + file + " is empty (it needs a header line)");
+      }
+      if (line.startsWith("\uFEFF")) {
+        line = line.substring(1);
+      }
+      return Arrays.stream(line.split(",", -1)).map(String::trim).toList();
+    } catch (FileNotFoundException e) {
+      throw new IOException(what + " " + file + " does not exist");
+    }
+  }
+
+  /** {@code p} as an absolute URI: kept when it has a scheme or is absolute, else under base. */
+  static String resolve(String baseUri, String p) {
+    if (p.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || p.startsWith("file:")) {
+      return p;
+    }
+    if (p.startsWith("/")) {
+      return new Path("file", null, p).toString();
+    }
+    Path base = new Path(URI.create(baseUri));
+    return new Path(base, p).toString();
+  }
+
+  /** {@code path} with the default file system's scheme when it has none. */
+  public static Path qualified(SparkSession spark, String path) throws IOException {
+    Path p = new Path(path);
+    return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p);
+  }
+}

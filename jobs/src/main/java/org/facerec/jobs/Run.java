@@ -1,0 +1,159 @@
+package org.facerec.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.facerec.model.FaceModel;
+import org.facerec.model.ModelWeights;
+import org.facerec.spark.EncodeOptions;
+import org.facerec.spark.EncodePartition;
+import org.facerec.spark.FaceStatus;
+import org.facerec.spark.HadoopConf;
+
+/**
+ * What every job run shares: the session, the settings, the model and its weights (read once on
+ * the driver, shipped once as a broadcast), and the encoding stage.
+ */
+public final class Run {
+  private final SparkSession spark;
+  private final Settings settings;
+  private final FaceModel model;
+  private final long startedAt = System.currentTimeMillis();
+  private Broadcast<ModelWeights> weights;
+  private Broadcast<HadoopConf> hadoopConf;
+
+  public Run(SparkSession spark, Settings settings) {
+    this.spark = spark;
+    this.settings = settings;
+    this.model = settings.model();
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public FaceModel model() {
+    return model;
+  }
+
+  public double threshold() {
+    return settings.threshold(model);
+  }
+
+  public long startedAt() {
+    return startedAt;
+  }
+
+  public double elapsedSeconds() {
+    return (System.currentTimeMillis() - startedAt) / 1000.0;
+  }
+
+  private synchronized Broadcast<ModelWeights> weights() throws IOException {
+    if (weights == null) {
+      ModelWeights w = model.readWeights(settings.weightsDir(model));
+      weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(w);
+    }
+    return weights;
+  }
+
+  synchronized Broadcast<HadoopConf> hadoopConf() {
+    if (hadoopConf == null) {
+      hadoopConf = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .broadcast(new HadoopConf(spark.sparkContext().hadoopConfiguration()));
+    }
+    return hadoopConf;
+  }
+
+  /**
+   * Reads, decodes and encodes the image of every input row (which has {@code image_path} and
+   * {@code input_error}), appending {@link EncodePartition#COLUMNS}. Rows with an input error are
+   * not read: they come out {@code BAD_ROW} with that error. With
+   * {@code knownSha} (a column name or null), rows whose content still has that hash come out
+   * {@code UNCHANGED} without being decoded.
+   */
+  public Dataset<Row> encode(Dataset<Row> inputs, String knownSha) throws IOException {
+    EncodeOptions options = settings.encodeOptions();
+    Dataset<Row> good = inputs.filter(col(Inputs.INPUT_ERROR).isNull());
+    int partitions = settings.getInt(Settings.PARTITIONS);
+    if (partitions <= 0) {
+      partitions = 2 * spark.sparkContext().defaultParallelism();
+    }
+    good = good.repartition(partitions);
+    int pathIndex = good.schema().fieldIndex(Inputs.IMAGE_PATH);
+    int shaIndex = knownSha == null ? -1 : good.schema().fieldIndex(knownSha);
+    Dataset<Row> encoded = good.mapPartitions(
+        new EncodePartition(weights(), hadoopConf(), options, pathIndex, shaIndex),
+        Encoders.row(EncodePartition.outputSchema(good.schema())));
+
+    Dataset<Row> bad = inputs.filter(col(Inputs.INPUT_ERROR).isNotNull());
+    for (StructField f : EncodePartition.COLUMNS.fields()) {
+      Column c;
+      switch (f.name()) {
+        case "status":
+          c = lit(FaceStatus.BAD_ROW.name());
+          break;
+        case "error":
+          c = col(Inputs.INPUT_ERROR);
+          break;
+        default:
+          c = lit(null).cast(f.dataType());
+      }
+      bad = bad.withColumn(f.name(), c);
+    }
+    return encoded.unionByName(bad);
+  }
+
+  /** The OK rows of a residents table, refusing a table made with another model. */
+  public Dataset<Row> residents(String table) throws IOException {
+    if (!Outputs.exists(spark, table)) {
+      throw new IOException("residents table " + table + " does not exist (run facerec enroll)");
+    }
+    Dataset<Row> t;
+    try {
+      t = spark.read().parquet(Inputs.qualified(spark, table).toString());
+    } catch (RuntimeException e) {
+      throw new IOException("cannot read residents table " + table + ": " + e.getMessage(), e);
+    }
+    List<String> need = List.of("resident_id", "model_id", "embedding", "status");
+    if (!Arrays.asList(t.columns()).containsAll(need)) {
+      throw new IOException(table + " is not a facerec residents table (it lacks one of "
+          + need + ")");
+    }
+    requireModel(t, table);
+    return t.filter(col("status").equalTo(FaceStatus.OK.name()));
+  }
+
+  /** Fails unless every row of {@code table} was encoded with this run's model. */
+  public void requireModel(Dataset<Row> table, String name) throws IOException {
+    List<String> models = table.select("model_id").distinct().as(Encoders.STRING())
+        .filter((org.apache.spark.api.java.function.FilterFunction<String>) m -> m != null)
+        .collectAsList();
+    for (String m : models) {
+      if (!m.equals(model.id())) {
+        throw new IOException("table " + name + " holds encodings of model " + m
+            + ", but this run uses " + model.id() + "; encodings of different models never mix "
+            + "(use --model " + m + ", or enrol into a new table)");
+      }
+    }
+  }
+
+  static Column nullString() {
+    return lit(null).cast(DataTypes.StringType);
+  }
+}

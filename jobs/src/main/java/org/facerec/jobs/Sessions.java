@@ -1,0 +1,34 @@
+package org.facerec.jobs;
+
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One code path for both ways to run: under spark-submit the cluster's session already exists (or
+ * its settings are in the JVM's properties) and is taken with getOrCreate(); run from the command
+ * line, facerec starts its own embedded {@code local[*]} session.
+ */
+public final class Sessions {
+  private Sessions() {}
+
+  /** True when spark-submit (or the user) chose a master: then we join, not start, a cluster. */
+  public static boolean underSparkSubmit() {
+    return new SparkConf().contains("spark.master");
+  }
+
+  public static SparkSession get(Map<String, String> sparkOverrides) {
+    SparkSession.Builder b = SparkSession.builder().appName("facerec");
+    if (!underSparkSubmit()) {
+      b.master("local[*]")
+          .config("spark.ui.enabled", "false")
+          .config("spark.ui.showConsoleProgress", "true")
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1")
+          .config("spark.sql.shuffle.partitions", "8")
+          .config("spark.sql.adaptive.enabled", "true");
+    }
+    sparkOverrides.forEach(b::config);
+    return b.getOrCreate();
+  }
+}

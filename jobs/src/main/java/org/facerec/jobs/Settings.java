@@ -1,0 +1,198 @@
+package org.facerec.jobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.facerec.image.Framing;
+import org.facerec.model.FaceModel;
+import org.facerec.spark.EncodeOptions;
+
+/**
+ * facerec's settings, read in one place in a fixed order, later sources winning: the defaults
+ * ({@code conf/facerec.conf}, bundled in the jar and, when run from an installation, that
+ * installation's copy), the session's {@code spark.facerec.*} entries (spark-submit
+ * {@code --conf}), {@code --conf FILE}, then {@code --set key=value}. Command options such as
+ * {@code --model} are applied last by the commands themselves.
+ */
+public final class Settings implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public static final String MODEL = "facerec.model";
+  public static final String MODELS_DIR = "facerec.models.dir";
+  public static final String THRESHOLD_PREFIX = "facerec.threshold.";
+  public static final String FRAMING = "facerec.framing";
+  public static final String BATCH_SIZE = "facerec.batch-size";
+  public static final String THREADS = "facerec.threads";
+  public static final String PARTITIONS = "facerec.partitions";
+  public static final String EXTENSIONS = "facerec.image.extensions";
+  public static final String MAX_PIXELS = "facerec.image.max-pixels";
+  public static final String MAX_BYTES = "facerec.image.max-bytes";
+  public static final String VERIFY_AGAINST = "facerec.verify.against";
+  public static final String RANK_MARGIN = "facerec.verify.rank-margin";
+  public static final String TOP_K = "facerec.identify.top-k";
+  public static final String BROADCAST_MAX_ROWS = "facerec.identify.broadcast-max-rows";
+  public static final String BLOCK_ROWS = "facerec.identify.block-rows";
+  /** Set by scripts/facerec: relative paths in settings are relative to it. */
+  public static final String HOME_PROPERTY = "facerec.home";
+
+  private static final String DEFAULTS_RESOURCE = "/facerec.conf";
+  private static final String SPARK_PREFIX = "spark.";
+
+  private final Map<String, String> values;
+
+  private Settings(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /**
+   * @param sparkConf the session's settings (entries {@code spark.facerec.*} count)
+   * @param confFile a user's conf file, or null
+   * @param overrides {@code key=value} pairs
+   */
+  public static Settings load(Map<String, String> sparkConf, Path confFile, List<String> overrides)
+      throws IOException {
+    Map<String, String> v = new LinkedHashMap<>();
+    try (InputStream in = Settings.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IOException("the bundled defaults " + DEFAULTS_RESOURCE + " are missing");
+      }
+      putAll(v, read(new java.io.InputStreamReader(in, StandardCharsets.UTF_8)));
+    }
+    // the installation's own conf/facerec.conf, so that edits there count without a rebuild
+    String home = System.getProperty(HOME_PROPERTY);
+    if (home != null) {
+      Path installed = Paths.get(home, "conf", "facerec.conf");
+      if (Files.isRegularFile(installed)) {
+        try (Reader r = Files.newBufferedReader(installed, StandardCharsets.UTF_8)) {
+          putAll(v, read(r));
+        }
+      }
+    }
+    for (Map.Entry<String, String> e : sparkConf.entrySet()) {
+      if (e.getKey().startsWith(SPARK_PREFIX + "facerec.")) {
+        v.put(e.getKey().substring(SPARK_PREFIX.length()), e.getValue());
+      }
+    }
+    if (confFile != null) {
+      if (!Files.isRegularFile(confFile)) {
+        throw new IOException("conf file " + confFile + " does not exist");
+      }
+      try (Reader r = Files.newBufferedReader(confFile, StandardCharsets.UTF_8)) {
+        putAll(v, read(r));
+      } catch (IllegalArgumentException e) {
+        throw new IOException("cannot read conf file " + confFile + ": " + e.getMessage());
+      }
+    }
+    for (String o : overrides) {
+      int eq = o.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--set expects key=value, got '" + o + "'");
+      }
+      v.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
+    }
+    return new Settings(v);
+  }
+
+  private static Properties read(Reader r) throws IOException {
+    Properties p = new Properties();
+    p.load(r);
+    return p;
+  }
+
+  private static void putAll(Map<String, String> into, Properties p) {
+    for (String k : p.stringPropertyNames()) {
+      into.put(k, p.getProperty(k).trim());
+    }
+  }
+
+  /** A copy with {@code key} set (command options go through here). */
+  public Settings with(String key, String value) {
+    Map<String, String> v = new LinkedHashMap<>(values);
+    v.put(key, value);
+    return new Settings(v);
+  }
+
+  public String get(String key) {
+    String v = values.get(key);
+    if (v == null || v.isEmpty()) {
+      throw new IllegalArgumentException("setting " + key + " is not set");
+    }
+    return v;
+  }
+
+  public String get(String key, String fallback) {
+    String v = values.get(key);
+    return v == null || v.isEmpty() ? fallback : v;
+  }
+
+  public int getInt(String key) {
+    return (int) getLong(key);
+  }
+
+  public long getLong(String key) {
+    String v = get(key);
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("setting " + key + " must be a whole number, not '" + v
+          + "'");
+    }
+  }
+
+  public double getDouble(String key) {
+    String v = get(key);
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("setting " + key + " must be a number, not '" + v + "'");
+    }
+  }
+
+  public FaceModel model() {
+    return FaceModel.byId(get(MODEL));
+  }
+
+  /** The decision threshold for {@code model}: {@code facerec.threshold.<model id>}. */
+  public double threshold(FaceModel model) {
+    String key = THRESHOLD_PREFIX + model.id();
+    return values.containsKey(key) ? getDouble(key) : model.defaultThreshold();
+  }
+
+  /** The rank rule's margin, or NaN when it is off. */
+  public double rankMargin() {
+    String v = get(RANK_MARGIN, "off").toLowerCase(Locale.ROOT);
+    return v.equals("off") ? Double.NaN : getDouble(RANK_MARGIN);
+  }
+
+  /** The folder holding {@code model}'s weights. */
+  public Path weightsDir(FaceModel model) {
+    String own = values.get("facerec.models." + model.id() + ".dir");
+    return resolve(own != null && !own.isEmpty() ? own : get(MODELS_DIR));
+  }
+
+  /** A path setting resolved against facerec's home when relative. */
+  public static Path resolve(String path) {
+    Path p = Paths.get(path);
+    String home = System.getProperty(HOME_PROPERTY);
+    return p.isAbsolute() || home == null ? p : Paths.get(home).resolve(p).normalize();
+  }
+
+  public EncodeOptions encodeOptions() {
+    return new EncodeOptions(getInt(BATCH_SIZE), Framing.parse(get(FRAMING)),
+        getLong(MAX_PIXELS), getLong(MAX_BYTES), getInt(THREADS));
+  }
+
+  public Map<String, String> asMap() {
+    return java.util.Collections.unmodifiableMap(values);
+  }
+}
