@@ -10,7 +10,9 @@ import org.apache.spark.sql.SparkSession;
 import org.facerec.jobs.Run;
 import org.facerec.jobs.Sessions;
 import org.facerec.jobs.Settings;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every job takes: settings, Spark settings, model, threshold, verbosity. */
 public final class CommonOptions {
@@ -44,6 +46,9 @@ public final class CommonOptions {
 
   @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors.")
   boolean verbose;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
   Map<String, String> sparkOverrides() {
     Map<String, String> m = new LinkedHashMap<>();
@@ -87,8 +92,8 @@ public final class CommonOptions {
     SparkSession session = Sessions.get(sparkOverrides());
     try {
       Run run = new Run(session, settings(session));
-      System.out.print(job.run(run).render());
-      System.out.flush();
+      command.commandLine().getOut().print(job.run(run).render());
+      command.commandLine().getOut().flush();
       return 0;
     } finally {
       if (own) {

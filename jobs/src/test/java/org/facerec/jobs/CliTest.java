@@ -1,0 +1,69 @@
+package org.facerec.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad arguments exit non-zero with one clear line; --verbose adds the stack trace. */
+class CliTest extends SparkTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void helpListsTheJobs() {
+    Result r = ok("--help");
+    assertThat(r.out()).contains("enroll", "verify", "identify", "embed");
+    assertThat(ok("verify", "--help").out()).contains("--events", "--table", "--out");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    Result missing = facerec("verify", "--table", "t");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("Missing required options");
+    assertThat(facerec("frobnicate").exitCode()).isEqualTo(2);
+    Result both = facerec("identify", "--images", "a", "--log", "b", "--table", "t", "--out", "o");
+    assertThat(both.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void jobsThatCannotRunExitOneWithOneLine() {
+    Result noTable = facerec("identify", "--images", dir.toString(), "--table",
+        dir.resolve("nope").toString(), "--out", dir.resolve("o").toString());
+    assertThat(noTable.exitCode()).isEqualTo(1);
+    assertThat(noTable.err().strip()).isEqualTo("facerec identify: residents table "
+        + dir.resolve("nope") + " does not exist (run facerec enroll)");
+
+    Result badModel = facerec("embed", "--out", dir.resolve("e.csv").toString(), "--model",
+        "facenet", dir.toString());
+    assertThat(badModel.exitCode()).isEqualTo(1);
+    assertThat(badModel.err()).contains("unknown model id 'facenet'")
+        .contains("dlib-resnet-v1, openface-nn4small2-v1");
+    assertThat(badModel.err().lines().count()).isEqualTo(1);
+
+    Result badConf = facerec("embed", "--out", dir.resolve("e.csv").toString(), "--conf",
+        dir.resolve("missing.conf").toString(), dir.toString());
+    assertThat(badConf.exitCode()).isEqualTo(1);
+    assertThat(badConf.err()).contains("conf file").contains("does not exist");
+
+    Result badFraming = facerec("embed", "--out", dir.resolve("e.csv").toString(), "--framing",
+        "zoom:2", dir.toString());
+    assertThat(badFraming.exitCode()).isEqualTo(1);
+    assertThat(badFraming.err()).contains("bad framing 'zoom:2'");
+
+    Result noEvents = facerec("verify", "--events", dir.resolve("none.csv").toString(),
+        "--table", dir.toString(), "--out", dir.resolve("o").toString());
+    assertThat(noEvents.exitCode()).isEqualTo(1);
+    assertThat(noEvents.err()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void verboseAddsTheStackTrace() {
+    Result r = facerec("identify", "--images", dir.toString(), "--table",
+        dir.resolve("nope").toString(), "--out", dir.resolve("o").toString(), "--verbose");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("\tat org.facerec.");
+  }
+}

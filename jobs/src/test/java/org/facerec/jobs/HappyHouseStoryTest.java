@@ -1,0 +1,118 @@
+package org.facerec.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.facerec.TestData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo's story with the default model: camera_0 claiming younes is accepted, benoit on kian's
+ * badge is rejected, and the six camera shots identify as younes, bertrand, benoit, bertrand,
+ * dan, arnaud — with the demo's settings, and with the plain defaults thanks to the rank rule.
+ */
+class HappyHouseStoryTest extends SparkTest {
+  static final Path SAMPLES = Path.of("../sample-data/happy-house").toAbsolutePath().normalize();
+  static Path images;
+
+  @TempDir
+  static Path out;
+
+  @BeforeAll
+  static void enrol() {
+    images = TestData.data("happy-house/images");
+    Result r = ok("enroll", "--manifest", SAMPLES.resolve("residents.csv").toString(),
+        "--images-root", images.toString(), "--table", out.resolve("residents").toString(),
+        "--conf", SAMPLES.resolve("facerec.conf").toString());
+    assertThat(r.out()).contains("OK               12");
+  }
+
+  @Test
+  void enrolsTheTwelveResidents() {
+    List<Row> table = rows(parquet(out.resolve("residents")), "resident_id");
+    assertThat(table).hasSize(12);
+    assertThat(table).allSatisfy(r -> {
+      assertThat(r.<String>getAs("status")).isEqualTo("OK");
+      assertThat(r.<String>getAs("model_id")).isEqualTo("dlib-resnet-v1");
+      assertThat(r.getList(r.fieldIndex("embedding"))).hasSize(128);
+      assertThat(r.<String>getAs("content_sha256")).hasSize(64);
+    });
+    assertThat(table.stream().map(r -> r.<String>getAs("resident_id")).toList())
+        .containsExactly("andrew", "arnaud", "benoit", "bertrand", "dan", "danielle", "felix",
+            "kevin", "kian", "sebastiano", "tian", "younes");
+  }
+
+  @Test
+  void theDemoSettingsTellTheStory() {
+    Path o = out.resolve("demo");
+    String conf = SAMPLES.resolve("facerec.conf").toString();
+    ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
+        images.toString(), "--table", out.resolve("residents").toString(), "--out", o.toString(),
+        "--conf", conf);
+    ok("identify", "--log", SAMPLES.resolve("camera-log.csv").toString(), "--images-root",
+        images.toString(), "--table", out.resolve("residents").toString(), "--out", o.toString(),
+        "--conf", conf, "--top-k", "3");
+    assertStory(o);
+    Map<String, Row> verify = byKey(o.resolve("verify.parquet"));
+    // with this framing the threshold alone separates them, and the rank rule agrees
+    assertThat(verify.get("e1").<Double>getAs("distance")).isLessThan(0.35);
+    assertThat(verify.get("e2").<Double>getAs("distance")).isGreaterThan(0.35);
+    assertThat(verify.get("e2").<String>getAs("nearest_id")).isEqualTo("benoit");
+  }
+
+  @Test
+  void thePlainDefaultsRejectTheImpostorByRank() {
+    // default framing (resize) and dlib's usual 0.6: the impostor's distance (0.365) is below the
+    // threshold, and only the rank rule catches him
+    Path table = out.resolve("plain-residents");
+    ok("enroll", "--manifest", SAMPLES.resolve("residents.csv").toString(), "--images-root",
+        images.toString(), "--table", table.toString());
+    Path o = out.resolve("plain");
+    ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
+        images.toString(), "--table", table.toString(), "--out", o.toString());
+    ok("identify", "--log", SAMPLES.resolve("camera-log.csv").toString(), "--images-root",
+        images.toString(), "--table", table.toString(), "--out", o.toString());
+    assertStory(o);
+    Row e2 = byKey(o.resolve("verify.parquet")).get("e2");
+    assertThat(e2.<Double>getAs("distance")).isLessThan(0.6);
+    assertThat(e2.<String>getAs("reason")).contains("resident benoit is nearer");
+
+    // and with the rank rule off, that threshold would let benoit in: the reason it exists
+    Path off = out.resolve("rank-off");
+    ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
+        images.toString(), "--table", table.toString(), "--out", off.toString(),
+        "--rank-margin", "off");
+    assertThat(byKey(off.resolve("verify.parquet")).get("e2").<String>getAs("decision"))
+        .isEqualTo("ACCEPT");
+  }
+
+  static void assertStory(Path o) {
+    Map<String, Row> verify = byKey(o.resolve("verify.parquet"));
+    assertThat(verify.get("e1").<String>getAs("claimed_id")).isEqualTo("younes");
+    assertThat(verify.get("e1").<String>getAs("decision")).isEqualTo("ACCEPT");
+    assertThat(verify.get("e2").<String>getAs("claimed_id")).isEqualTo("kian");
+    assertThat(verify.get("e2").<String>getAs("decision")).isEqualTo("REJECT");
+    Map<String, Row> identify = byKey(o.resolve("identify.parquet"));
+    Map<String, String> who = new LinkedHashMap<>();
+    identify.forEach((k, r) -> who.put(k, r.getAs("identity")));
+    assertThat(who).containsExactly(Map.entry("cam0", "younes"), Map.entry("cam1", "bertrand"),
+        Map.entry("cam2", "benoit"), Map.entry("cam3", "bertrand"), Map.entry("cam4", "dan"),
+        Map.entry("cam5", "arnaud"));
+    assertThat(o.resolve("verify.csv")).isRegularFile();
+    assertThat(o.resolve("identify.csv")).isRegularFile();
+  }
+
+  static Map<String, Row> byKey(Path parquet) {
+    Map<String, Row> m = new LinkedHashMap<>();
+    for (Row r : rows(parquet(parquet), "event_id")) {
+      m.put(r.getAs("event_id"), r);
+    }
+    return m;
+  }
+}
