@@ -1,0 +1,277 @@
+package org.facerec.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.facerec.TestData;
+import org.facerec.cli.Facerec;
+import org.facerec.image.ImageDecoder;
+import org.facerec.image.RgbImage;
+import org.facerec.jobs.Matching;
+import org.facerec.jobs.Run;
+import org.facerec.jobs.Sessions;
+import org.facerec.jobs.Settings;
+import org.facerec.match.Distances;
+import org.facerec.match.NearestResidents;
+import org.facerec.match.ResidentMatrix;
+import org.facerec.model.FaceEncoder;
+import org.facerec.model.FaceModel;
+
+/**
+ * facerec's benchmarks, printed as tables (scripts/bench). Every figure is the median of several
+ * timed runs after a warm-up, on this machine.
+ */
+public final class Bench {
+  static final int RUNS = 3;
+
+  public static void main(String[] args) throws Exception {
+    List<String> which = args.length == 0 ? List.of("encoder", "enroll", "identify")
+        : Arrays.asList(args);
+    System.out.printf(Locale.ROOT, "facerec benchmarks: %d cores, %s, median of %d runs%n%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), RUNS);
+    double encoderRate = 0;
+    if (which.contains("encoder") || which.contains("enroll")) {
+      encoderRate = encoder(which.contains("encoder"));
+    }
+    if (which.contains("enroll")) {
+      enroll(encoderRate);
+    }
+    if (which.contains("identify")) {
+      identify();
+    }
+  }
+
+  static double median(int runs, DoubleSupplier run) {
+    run.getAsDouble(); // warm-up
+    double[] v = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      v[i] = run.getAsDouble();
+    }
+    Arrays.sort(v);
+    return v[runs / 2];
+  }
+
+  /** Encoder alone, 200+ real crops per run; returns images/s at batch 32. */
+  static double encoder(boolean print) throws Exception {
+    FaceModel model = FaceModel.DEFAULT;
+    List<RgbImage> crops = new ArrayList<>();
+    ImageDecoder decoder = new ImageDecoder();
+    try (var files = Files.list(TestData.data("golden/dlib-resnet/crops"))) {
+      for (Path f : files.sorted().toList()) {
+        crops.add(decoder.decode(Files.readAllBytes(f)).image());
+      }
+    }
+    double gflop = model.flopsPerImage() / 1e9;
+    double at32 = 0;
+    try (FaceEncoder enc = FaceEncoder.create(model.readWeights(TestData.modelsDir()),
+        Device.cpu())) {
+      if (print) {
+        System.out.printf(Locale.ROOT, "Encoder alone: %s, %.3f GFLOP per image, default threads"
+            + "%n", model.id(), gflop);
+        System.out.println("| batch | images/s | GFLOP/s |");
+        System.out.println("|------:|---------:|--------:|");
+      }
+      for (int batch : new int[] {1, 8, 32, 64}) {
+        int total = Math.max(192, batch * 4);
+        double rate = median(RUNS, () -> {
+          long t0 = System.nanoTime();
+          for (int done = 0; done < total; done += batch) {
+            List<RgbImage> b = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+              b.add(crops.get((done + i) % crops.size()));
+            }
+            enc.encode(b);
+          }
+          return total / ((System.nanoTime() - t0) / 1e9);
+        });
+        if (batch == 32) {
+          at32 = rate;
+        }
+        if (print) {
+          System.out.printf(Locale.ROOT, "| %5d | %8.1f | %7.1f |%n", batch, rate, rate * gflop);
+        }
+      }
+    }
+    if (print) {
+      System.out.println();
+    }
+    return at32;
+  }
+
+  /** enroll over all lfw-dev images through the CLI, against the encoder alone. */
+  static void enroll(double encoderRate) throws Exception {
+    Path images = TestData.data("lfw-dev/images");
+    long count;
+    try (var files = Files.walk(images)) {
+      count = files.filter(p -> p.toString().endsWith(".jpg")).count();
+    }
+    Path out = Files.createTempDirectory("facerec-bench");
+    SparkSession spark = Sessions.get(java.util.Map.of("spark.ui.showConsoleProgress", "false"));
+    int[] run = {0};
+    double seconds = median(RUNS, () -> {
+      String table = out.resolve("residents-" + run[0]++).toString();
+      long t0 = System.nanoTime();
+      int code = Facerec.run("enroll", "--images", images.toString(), "--table", table);
+      if (code != 0) {
+        throw new IllegalStateException("enroll failed");
+      }
+      return (System.nanoTime() - t0) / 1e9;
+    });
+    spark.stop();
+    double rate = count / seconds;
+    System.out.printf(Locale.ROOT, "Enroll over lfw-dev (%d images of 250x250, framing resize):"
+        + "%n", count);
+    System.out.println("| wall s | images/s | encoder alone (batch 32) | overhead |");
+    System.out.println("|-------:|---------:|-------------------------:|---------:|");
+    System.out.printf(Locale.ROOT, "| %6.1f | %8.1f | %24.1f | %7.2fx |%n%n", seconds, rate,
+        encoderRate, encoderRate / rate);
+  }
+
+  static float[] unit(Random r, int d) {
+    float[] v = new float[d];
+    double n = 0;
+    for (int i = 0; i < d; i++) {
+      v[i] = (float) r.nextGaussian();
+      n += v[i] * v[i];
+    }
+    for (int i = 0; i < d; i++) {
+      v[i] /= (float) Math.sqrt(n);
+    }
+    return v;
+  }
+
+  /** 10,000 probes x 100,000 residents of random unit vectors. */
+  static void identify() throws Exception {
+    int probesN = 10_000;
+    int residentsN = 100_000;
+    int d = 128;
+    Random r = new Random(1);
+    List<String> ids = new ArrayList<>();
+    List<float[]> res = new ArrayList<>();
+    for (int i = 0; i < residentsN; i++) {
+      ids.add("r" + i);
+      res.add(unit(r, d));
+    }
+    List<float[]> probes = new ArrayList<>();
+    for (int i = 0; i < probesN; i++) {
+      probes.add(unit(r, d));
+    }
+    double pairs = (double) probesN * residentsN;
+    ResidentMatrix matrix = ResidentMatrix.of(ids, res);
+
+    // the machine's own float matmul rate, same shapes, same engine
+    double matmulSeconds;
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray a = m.create(flatten(probes.subList(0, 1000), d), new Shape(1000, d));
+      NDArray bt = m.create(matrix.data(), new Shape(residentsN, d)).transpose();
+      matmulSeconds = 10 * median(RUNS, () -> {
+        long t0 = System.nanoTime();
+        try (NDArray c = a.matMul(bt)) {
+          c.getFloat(0, 0);
+        }
+        return (System.nanoTime() - t0) / 1e9;
+      });
+    }
+    double matmulGflops = 2.0 * d * pairs / matmulSeconds / 1e9;
+
+    double kernelSeconds;
+    long[] rescans = {0};
+    try (NDManager m = NDManager.newBaseManager();
+        NearestResidents nn = new NearestResidents(matrix, 1, m)) {
+      kernelSeconds = median(RUNS, () -> {
+        long t0 = System.nanoTime();
+        nn.search(probes);
+        return (System.nanoTime() - t0) / 1e9;
+      });
+      rescans[0] = nn.rescans() / (RUNS + 1);
+    }
+
+    // the seed's way: a distance per pair in a loop, on a slice
+    int slice = 20;
+    double loopSeconds = median(RUNS, () -> {
+      long t0 = System.nanoTime();
+      double sink = 0;
+      for (int i = 0; i < slice; i++) {
+        double best = Double.MAX_VALUE;
+        for (float[] v : res) {
+          best = Math.min(best, Distances.l2(probes.get(i), v));
+        }
+        sink += best;
+      }
+      if (sink < 0) {
+        throw new IllegalStateException();
+      }
+      return (System.nanoTime() - t0) / 1e9 * probesN / slice;
+    });
+
+    // the Spark plan the identify job runs: broadcast, and blocked
+    SparkSession spark = Sessions.get(java.util.Map.of("spark.ui.showConsoleProgress", "false"));
+    Settings base = Settings.load(java.util.Map.of(), null, List.of());
+    Dataset<Row> p = frame(spark, "probe_key", probes);
+    Dataset<Row> rr = frame(spark, "resident_id", res).cache();
+    rr.count();
+    double sparkBroadcast = median(RUNS, () -> timeSpark(new Run(spark, base), p, rr));
+    Settings blockedSettings = base.with(Settings.BROADCAST_MAX_ROWS, "0")
+        .with(Settings.BLOCK_ROWS, "25000");
+    double sparkBlocked = median(RUNS, () -> timeSpark(new Run(spark, blockedSettings), p, rr));
+    spark.stop();
+
+    System.out.printf(Locale.ROOT, "Identify: %,d probes x %,d residents (random unit 128-d), "
+        + "top-1, exact%n", probesN, residentsN);
+    System.out.println("| method | seconds | pairs/s | vs matmul |");
+    System.out.println("|--------|--------:|--------:|----------:|");
+    row("float matmul alone (engine, same shapes)", matmulSeconds, pairs, matmulSeconds);
+    row("NearestResidents (matmul + top-k + exact check)", kernelSeconds, pairs, matmulSeconds);
+    row("identify's Spark plan, broadcast", sparkBroadcast, pairs, matmulSeconds);
+    row("identify's Spark plan, blocked join (25k blocks)", sparkBlocked, pairs, matmulSeconds);
+    row("per-pair distance loop (seed's way; " + slice + "-probe slice, scaled)", loopSeconds,
+        pairs, matmulSeconds);
+    System.out.printf(Locale.ROOT, "matmul rate: %.1f GFLOP/s; probes rescanned exactly: %d%n%n",
+        matmulGflops, rescans[0]);
+  }
+
+  static void row(String name, double s, double pairs, double matmul) {
+    System.out.printf(Locale.ROOT, "| %s | %.2f | %.3g | %.0f%% |%n", name, s, pairs / s,
+        100 * matmul / s);
+  }
+
+  static double timeSpark(Run run, Dataset<Row> probes, Dataset<Row> residents) {
+    long t0 = System.nanoTime();
+    Matching.nearest(run, probes, residents, 1).foreach(row -> { });
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  static Dataset<Row> frame(SparkSession spark, String key, List<float[]> vecs) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < vecs.size(); i++) {
+      rows.add(RowFactory.create(key.charAt(0) + Integer.toString(i), vecs.get(i)));
+    }
+    StructType schema = new StructType().add(key, DataTypes.StringType)
+        .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false));
+    return spark.createDataFrame(rows, schema).repartition(
+        2 * spark.sparkContext().defaultParallelism());
+  }
+
+  static float[] flatten(List<float[]> rows, int d) {
+    float[] out = new float[rows.size() * d];
+    for (int i = 0; i < rows.size(); i++) {
+      System.arraycopy(rows.get(i), 0, out, i * d, d);
+    }
+    return out;
+  }
+}
