@@ -19,7 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.facerec.spark.Matches;
+import org.facerec.spark.Embeddings;
 
 /**
  * Encodings of images as given (no detection): {@code path,e0..e127,status,error}, floats as
@@ -67,7 +67,7 @@ public final class EmbedJob {
           Object[] v = new Object[dim + 3];
           v[0] = r.getString(0);
           if (!r.isNullAt(1)) {
-            float[] e = Matches.embedding(r, 1);
+            float[] e = Embeddings.of(r, 1);
             for (int i = 0; i < dim; i++) {
               v[1 + i] = Float.toString(e[i]);
             }

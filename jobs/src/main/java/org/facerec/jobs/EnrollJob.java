@@ -21,7 +21,6 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.facerec.spark.EncodePartition;
 import org.facerec.spark.FaceStatus;
 
 /**
@@ -108,13 +107,10 @@ public final class EnrollJob {
     if (!req.remove().isEmpty()) {
       facts.put("removed", String.join(",", req.remove()));
     }
-    encodedCleanup(run);
+    run.spark().sqlContext().clearCache();
     return new Summary("enroll", counts, processed, run.elapsedSeconds(), facts);
   }
 
-  private static void encodedCleanup(Run run) {
-    run.spark().sqlContext().clearCache();
-  }
 
   private static Column joinKeys(Dataset<Row> a, Dataset<Row> b) {
     return a.col("resident_id").eqNullSafe(b.col("resident_id"))
@@ -183,7 +179,4 @@ public final class EnrollJob {
             col("face_box").cast("array<string>")));
   }
 
-  static String encodedColumns() {
-    return String.join(",", EncodePartition.COLUMNS.fieldNames());
-  }
 }

@@ -14,6 +14,7 @@ import org.apache.spark.sql.RowFactory;
 import org.facerec.match.Candidate;
 import org.facerec.match.NearestResidents;
 import org.facerec.match.ResidentMatrix;
+import org.facerec.spark.Embeddings;
 import org.facerec.spark.Matches;
 import scala.collection.JavaConverters;
 
@@ -47,7 +48,7 @@ public final class Matching {
     List<float[]> rows = new ArrayList<>();
     for (Row r : residents.collectAsList()) {
       ids.add(r.getString(0));
-      rows.add(Matches.embedding(r, 1));
+      rows.add(Embeddings.of(r, 1));
     }
     ResidentMatrix m = ResidentMatrix.of(ids, rows);
     var b = JavaSparkContext.fromSparkContext(run.spark().sparkContext()).broadcast(m);

@@ -19,8 +19,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.facerec.match.Distances;
 import org.facerec.spark.FaceStatus;
+import org.facerec.spark.Embeddings;
 import org.facerec.spark.Matches;
-import scala.collection.JavaConverters;
 
 /**
  * 1:1 verification, in bulk: for each badge event (image, claimed id) the distance to the claimed
@@ -139,7 +139,7 @@ public final class VerifyJob {
             "no resident '" + claimedId + "' is enrolled with a usable photo", null, null, null,
             box, score);
       }
-      float[] probe = Matches.embedding(r, r.fieldIndex("embedding"));
+      float[] probe = Embeddings.of(r, r.fieldIndex("embedding"));
       double distance = claimDistance(probe, claimed);
       String nearestId = null;
       Double nearestDistance = null;
@@ -173,7 +173,7 @@ public final class VerifyJob {
     private double claimDistance(float[] probe, List<?> claimed) {
       List<float[]> encodings = new ArrayList<>();
       for (Object o : claimed) {
-        encodings.add(toFloats(o));
+        encodings.add(Embeddings.of(o));
       }
       if (mean) {
         float[] m = new float[probe.length];
@@ -199,13 +199,4 @@ public final class VerifyJob {
     }
   }
 
-  static float[] toFloats(Object seq) {
-    List<?> list = seq instanceof List<?> l ? l
-        : JavaConverters.seqAsJavaList((scala.collection.Seq<?>) seq);
-    float[] v = new float[list.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = ((Number) list.get(i)).floatValue();
-    }
-    return v;
-  }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.facerec.TestData;
 import org.facerec.match.Distances;
+import org.facerec.spark.Embeddings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,7 +84,7 @@ class IdentifyExactnessTest extends SparkTest {
   void broadcastAndBlockedSearchesBothEqualBruteForce() {
     Map<String, float[]> residents = new HashMap<>();
     for (Row r : parquet(table).filter("status = 'OK'").collectAsList()) {
-      residents.put(r.getAs("resident_id"), floats(r.getList(r.fieldIndex("embedding"))));
+      residents.put(r.getAs("resident_id"), Embeddings.of(r, r.fieldIndex("embedding")));
     }
     assertThat(residents).hasSize(120);
     Map<String, Row> broadcast = identify("broadcast");
@@ -96,7 +97,7 @@ class IdentifyExactnessTest extends SparkTest {
     for (Map.Entry<String, Row> e : broadcast.entrySet()) {
       Row r = e.getValue();
       assertThat(r.<String>getAs("decision")).isIn("MATCH", "UNKNOWN");
-      float[] probe = floats(r.getList(r.fieldIndex("embedding")));
+      float[] probe = Embeddings.of(r, r.fieldIndex("embedding"));
       List<Map.Entry<String, Double>> brute = new ArrayList<>();
       residents.forEach((id, v) -> brute.add(Map.entry(id, Distances.l2(probe, v))));
       brute.sort(Map.Entry.<String, Double>comparingByValue()
@@ -123,11 +124,4 @@ class IdentifyExactnessTest extends SparkTest {
     assertThat((double) found / probes).isGreaterThan(0.75);
   }
 
-  static float[] floats(List<Object> list) {
-    float[] v = new float[list.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = ((Number) list.get(i)).floatValue();
-    }
-    return v;
-  }
 }

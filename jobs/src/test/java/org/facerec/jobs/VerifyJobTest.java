@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.facerec.TestData;
 import org.facerec.match.Distances;
+import org.facerec.spark.Embeddings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,8 +88,8 @@ class VerifyJobTest extends SparkTest {
         "--images-root", images.toString(), "--table", table.toString(), "--out",
         probeOut.toString());
     Row cam0 = HappyHouseStoryTest.byKey(probeOut.resolve("identify.parquet")).get("cam0");
-    double d = Distances.l2(IdentifyExactnessTest.floats(younes.getList(younes.fieldIndex(
-        "embedding"))), IdentifyExactnessTest.floats(cam0.getList(cam0.fieldIndex("embedding"))));
+    double d = Distances.l2(Embeddings.of(younes.getList(younes.fieldIndex(
+        "embedding"))), Embeddings.of(cam0.getList(cam0.fieldIndex("embedding"))));
     assertThat(a.get("e1").<Double>getAs("distance")).isCloseTo(d,
         org.assertj.core.data.Offset.offset(1e-5));
   }

@@ -123,7 +123,7 @@ public final class Matches {
       while (rows.hasNext()) {
         Row r = rows.next();
         ids.add(r.getString(0));
-        vecs.add(embedding(r, 1));
+        vecs.add(Embeddings.of(r, 1));
         if (ids.size() == blockRows) {
           blocks.add(block(ids, vecs));
           ids = new ArrayList<>();
@@ -179,7 +179,7 @@ public final class Matches {
       while (probes.hasNext() && keys.size() < PROBE_BATCH) {
         Row r = probes.next();
         keys.add(r.getString(0));
-        vecs.add(embedding(r, 1));
+        vecs.add(Embeddings.of(r, 1));
       }
       List<Candidate[]> found = nn.search(vecs);
       for (int i = 0; i < keys.size(); i++) {
@@ -203,16 +203,6 @@ public final class Matches {
       rows.add(RowFactory.create(c.residentId(), c.distance()));
     }
     return JavaConverters.asScalaBuffer(rows).toSeq();
-  }
-
-  /** The float[] of an {@code array<float>} column. */
-  public static float[] embedding(Row r, int index) {
-    List<Float> list = r.getList(index);
-    float[] v = new float[list.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = list.get(i);
-    }
-    return v;
   }
 
   private static float[] floats(byte[] bytes) {
