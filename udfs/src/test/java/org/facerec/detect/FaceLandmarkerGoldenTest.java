@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * face-api.js's 68-point landmark net on the highest-scoring SSD box of the 39 golden images that
  * have one: the integer crop exactly, the input tensor bit for bit, the post-processing of the
- * golden raw output exactly, and the network's landmarks within 0.01 px.
+ * golden raw output exactly (and face-api.js's alignedRect from it), and the network's landmarks within 0.01 px.
  */
 class FaceLandmarkerGoldenTest {
   private static FaceLandmarker landmarker;
@@ -83,6 +83,11 @@ class FaceLandmarkerGoldenTest {
           FaceDetectGolden.f32("landmarks/" + n + ".output.f32"),
           new int[] {(int) r[5], (int) r[6], (int) r[7], (int) r[8]}, goldenBox(r));
       assertThat(lm.xy()).as(n).containsExactly(expected.get(n));
+      // face-api.js's alignedRect: the landmarks' box grown by 20%
+      RgbImage img = FaceDetectGolden.image(n);
+      Detection aligned = FaceAligner.landmarksBox(lm, goldenBox(r), img.width(), img.height());
+      assertThat(new double[] {aligned.x(), aligned.y(), aligned.width(), aligned.height()})
+          .as(n).containsExactly(r[9], r[10], r[11], r[12]);
     }
   }
 
