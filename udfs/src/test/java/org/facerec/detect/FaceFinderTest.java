@@ -108,6 +108,25 @@ class FaceFinderTest {
   }
 
   @Test
+  void repeatedCallsLeaveNoNativeArraysBehind() throws IOException {
+    FaceFinder finder = SharedModels.finder();
+    RgbImage img = decode("lfw-dev/images/Abel_Pacheco/Abel_Pacheco_0001.jpg");
+    FinderSettings s = FinderSettings.defaults();
+    finder.find(img, s);
+    finder.find(img, s.withDetector(FinderSettings.Detector.TINY));
+    SsdMobileNetV1 ssd = (SsdMobileNetV1) finder.detector(FinderSettings.Detector.SSD);
+    TinyFaceDetector tiny = (TinyFaceDetector) finder.detector(FinderSettings.Detector.TINY);
+    int[] before = {ssd.openArrayCount(), tiny.openArrayCount(),
+        finder.landmarker().openArrayCount()};
+    for (int i = 0; i < 3; i++) {
+      finder.find(List.of(img, img), s);
+      finder.find(img, s.withDetector(FinderSettings.Detector.TINY));
+    }
+    assertThat(new int[] {ssd.openArrayCount(), tiny.openArrayCount(),
+        finder.landmarker().openArrayCount()}).containsExactly(before);
+  }
+
+  @Test
   void selectionPolicies() {
     Detection best = det(10, 10, 40, 40, 0.9);
     Detection large = det(150, 150, 90, 80, 0.6);
