@@ -41,6 +41,16 @@ public final class CommonOptions {
       description = "resize | crop:L,T,R,B | pad:S (how a whole image becomes the input).")
   String framing;
 
+  @Option(names = "--align", paramLabel = "none|crop|landmarks",
+      description = "Face detection and alignment: landmarks (detect, 68 landmarks, the "
+          + "encoder's own alignment), crop (the detection box) or none (the whole image, "
+          + "framed by --framing).")
+  String align;
+
+  @Option(names = "--detector", paramLabel = "ssd|tiny",
+      description = "Face detector: ssd (accurate) or tiny (fast).")
+  String detector;
+
   @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass.")
   Integer batchSize;
 
@@ -82,7 +92,13 @@ public final class CommonOptions {
     if (batchSize != null) {
       s = s.with(Settings.BATCH_SIZE, Integer.toString(batchSize));
     }
-    s.encodeOptions(); // bad framing or batch size fails here too
+    if (align != null) {
+      s = s.with(Settings.ALIGN, align);
+    }
+    if (detector != null) {
+      s = s.with(Settings.DETECTOR, detector);
+    }
+    s.encodeOptions(command.name()); // bad framing, batch size or face settings fail here too
     return s;
   }
 

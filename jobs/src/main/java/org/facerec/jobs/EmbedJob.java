@@ -55,7 +55,7 @@ public final class EmbedJob {
       }
       inputs = inputs == null ? one : inputs.unionByName(one);
     }
-    Dataset<Row> encoded = run.encode(inputs, null).cache();
+    Dataset<Row> encoded = run.encode(inputs, "embed", null).cache();
     int dim = run.model().embeddingSize();
     StructType schema = new StructType().add("path", DataTypes.StringType);
     for (int i = 0; i < dim; i++) {
@@ -81,7 +81,7 @@ public final class EmbedJob {
     long total = counts.values().stream().mapToLong(Long::longValue).sum();
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("model", run.model().id());
-    facts.put("framing", run.settings().get(Settings.FRAMING));
+    facts.put("faces", run.faces());
     facts.put("output", req.out());
     run.spark().sqlContext().clearCache();
     return new Summary("embed", counts, total, run.elapsedSeconds(), facts);

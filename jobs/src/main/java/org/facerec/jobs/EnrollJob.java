@@ -68,7 +68,7 @@ public final class EnrollJob {
           col("content_sha256").as("known_sha256"));
       Dataset<Row> todo = inputs.join(known, joinKeys(inputs, known), "left")
           .drop(known.col("resident_id")).drop(known.col("image_path"));
-      Dataset<Row> encoded = run.encode(todo, "known_sha256").cache();
+      Dataset<Row> encoded = run.encode(todo, "enroll", "known_sha256").cache();
       counts.putAll(Summary.countBy(encoded, "status"));
       processed = counts.values().stream().mapToLong(Long::longValue).sum();
 
@@ -104,6 +104,7 @@ public final class EnrollJob {
     facts.put("table rows by status", tableCounts.toString());
     facts.put("csv", req.csvOut());
     facts.put("model", run.model().id());
+    facts.put("faces", run.faces());
     if (!req.remove().isEmpty()) {
       facts.put("removed", String.join(",", req.remove()));
     }

@@ -64,7 +64,7 @@ public final class IdentifyJob {
       inputs = inputs.select("event_id", Inputs.IMAGE_PATH, "ts", Inputs.INPUT_ERROR);
     }
     // the key must be unique per probe even when event ids repeat: the path makes it so
-    Dataset<Row> probes = run.encode(inputs, null)
+    Dataset<Row> probes = run.encode(inputs, "identify", null)
         .withColumn("probe_key", concat_ws("\u0000", col("event_id"), col(Inputs.IMAGE_PATH)))
         .cache();
     long total = probes.count();
@@ -82,6 +82,7 @@ public final class IdentifyJob {
     Map<String, Long> counts = Summary.countBy(decided, "decision");
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("model", run.model().id());
+    facts.put("faces", run.faces());
     facts.put("threshold", String.format(Locale.ROOT, "%.4f", run.threshold()));
     facts.put("top-k", Integer.toString(req.topK()));
     facts.put("output", req.out() + "/identify.csv, " + req.out() + "/identify.parquet");

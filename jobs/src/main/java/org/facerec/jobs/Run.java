@@ -15,6 +15,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.facerec.detect.FaceFinder;
+import org.facerec.detect.FinderSettings;
 import org.facerec.model.FaceModel;
 import org.facerec.model.ModelWeights;
 import org.facerec.spark.EncodeOptions;
@@ -32,6 +34,7 @@ public final class Run {
   private final FaceModel model;
   private final long startedAt = System.currentTimeMillis();
   private Broadcast<ModelWeights> weights;
+  private Broadcast<FaceFinder.Weights> finderWeights;
   private Broadcast<HadoopConf> hadoopConf;
 
   public Run(SparkSession spark, Settings settings) {
@@ -56,6 +59,20 @@ public final class Run {
     return settings.threshold(model);
   }
 
+  /** How faces are found, for summaries and reports. */
+  public String faces() {
+    FinderSettings f = settings.finderSettings();
+    if (f == null) {
+      return "no detection (align none), framing " + settings.get(Settings.FRAMING);
+    }
+    return String.format(java.util.Locale.ROOT, "align %s, detector %s (score > %.2f, "
+        + "shorter side >= %.0f px), several faces: %s, no face: %s",
+        f.alignment().name().toLowerCase(java.util.Locale.ROOT),
+        f.detector().name().toLowerCase(java.util.Locale.ROOT), f.minScore(), f.minFaceSize(),
+        f.select().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        f.fallback().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+  }
+
   public long startedAt() {
     return startedAt;
   }
@@ -72,6 +89,16 @@ public final class Run {
     return weights;
   }
 
+  private synchronized Broadcast<FaceFinder.Weights> finderWeights(FinderSettings finder)
+      throws IOException {
+    if (finderWeights == null) {
+      FaceFinder.Weights w = FaceFinder.Weights.readFor(finder,
+          Settings.resolve(settings.get(Settings.MODELS_DIR)));
+      finderWeights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(w);
+    }
+    return finderWeights;
+  }
+
   synchronized Broadcast<HadoopConf> hadoopConf() {
     if (hadoopConf == null) {
       hadoopConf = JavaSparkContext.fromSparkContext(spark.sparkContext())
@@ -82,13 +109,14 @@ public final class Run {
 
   /**
    * Reads, decodes and encodes the image of every input row (which has {@code image_path} and
-   * {@code input_error}), appending {@link EncodePartition#COLUMNS}. Rows with an input error are
+   * {@code input_error}), with {@code job}'s face policy, appending {@link EncodePartition#COLUMNS}. Rows with an input error are
    * not read: they come out {@code BAD_ROW} with that error. With
    * {@code knownSha} (a column name or null), rows whose content still has that hash come out
    * {@code UNCHANGED} without being decoded.
    */
-  public Dataset<Row> encode(Dataset<Row> inputs, String knownSha) throws IOException {
-    EncodeOptions options = settings.encodeOptions();
+  public Dataset<Row> encode(Dataset<Row> inputs, String job, String knownSha)
+      throws IOException {
+    EncodeOptions options = settings.encodeOptions(job);
     Dataset<Row> good = inputs.filter(col(Inputs.INPUT_ERROR).isNull());
     int partitions = settings.getInt(Settings.PARTITIONS);
     if (partitions <= 0) {
@@ -98,7 +126,9 @@ public final class Run {
     int pathIndex = good.schema().fieldIndex(Inputs.IMAGE_PATH);
     int shaIndex = knownSha == null ? -1 : good.schema().fieldIndex(knownSha);
     Dataset<Row> encoded = good.mapPartitions(
-        new EncodePartition(weights(), hadoopConf(), options, pathIndex, shaIndex),
+        new EncodePartition(weights(),
+            options.detects() ? finderWeights(options.finder()) : null, hadoopConf(), options,
+            pathIndex, shaIndex),
         Encoders.row(EncodePartition.outputSchema(good.schema())));
 
     Dataset<Row> bad = inputs.filter(col(Inputs.INPUT_ERROR).isNotNull());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.facerec.detect.FinderSettings;
 import org.facerec.image.Framing;
 import org.facerec.model.FaceModel;
 import org.facerec.spark.EncodeOptions;
@@ -31,6 +32,14 @@ public final class Settings implements Serializable {
   public static final String MODELS_DIR = "facerec.models.dir";
   public static final String THRESHOLD_PREFIX = "facerec.threshold.";
   public static final String FRAMING = "facerec.framing";
+  public static final String ALIGN = "facerec.align";
+  public static final String DETECTOR = "facerec.detect.detector";
+  public static final String MIN_SCORE = "facerec.detect.min-score";
+  public static final String MIN_FACE_SIZE = "facerec.detect.min-face-size";
+  public static final String SELECT = "facerec.detect.select";
+  public static final String FALLBACK = "facerec.detect.fallback";
+  public static final String CROP_MARGIN = "facerec.detect.crop-margin";
+  public static final String MAX_SIDE = "facerec.image.max-side";
   public static final String BATCH_SIZE = "facerec.batch-size";
   public static final String THREADS = "facerec.threads";
   public static final String PARTITIONS = "facerec.partitions";
@@ -187,9 +196,53 @@ public final class Settings implements Serializable {
     return p.isAbsolute() || home == null ? p : Paths.get(home).resolve(p).normalize();
   }
 
-  public EncodeOptions encodeOptions() {
-    return new EncodeOptions(getInt(BATCH_SIZE), Framing.parse(get(FRAMING)),
-        getLong(MAX_PIXELS), getLong(MAX_BYTES), getInt(THREADS));
+  /**
+   * The encoding options for {@code job} (enroll, verify, identify, embed): its
+   * {@code facerec.<job>.multiple-faces} says whether several faces in one photo are rejected or
+   * the one {@code facerec.detect.select} picks is kept.
+   */
+  public EncodeOptions encodeOptions(String job) {
+    String multiple = get("facerec." + job + ".multiple-faces", "select");
+    if (!multiple.equals("select") && !multiple.equals("reject")) {
+      throw new IllegalArgumentException("facerec." + job + ".multiple-faces must be select or "
+          + "reject, not '" + multiple + "'");
+    }
+    return new EncodeOptions(getInt(BATCH_SIZE), Framing.parse(get(FRAMING)), finderSettings(),
+        multiple.equals("reject"), getInt(MAX_SIDE), getLong(MAX_PIXELS), getLong(MAX_BYTES),
+        getInt(THREADS));
+  }
+
+  /** Detection and alignment settings, or null for {@code facerec.align = none}. */
+  public FinderSettings finderSettings() {
+    FinderSettings.Alignment align = choice(ALIGN, FinderSettings.Alignment.class);
+    if (align == FinderSettings.Alignment.NONE) {
+      return null;
+    }
+    FinderSettings.Select select = choice(SELECT, FinderSettings.Select.class);
+    if (select == FinderSettings.Select.ALL) {
+      throw new IllegalArgumentException(SELECT + " must pick one face: largest, "
+          + "nearest-centre or best-score");
+    }
+    return new FinderSettings(choice(DETECTOR, FinderSettings.Detector.class),
+        getDouble(MIN_SCORE), getDouble(MIN_FACE_SIZE), select,
+        choice(FALLBACK, FinderSettings.Fallback.class), align, model().id(),
+        getDouble(CROP_MARGIN));
+  }
+
+  /** An enum setting written in lower case with dashes, e.g. nearest-centre. */
+  private <E extends Enum<E>> E choice(String key, Class<E> type) {
+    String v = get(key);
+    try {
+      return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      StringBuilder known = new StringBuilder();
+      for (E c : type.getEnumConstants()) {
+        known.append(known.length() == 0 ? "" : ", ")
+            .append(c.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      }
+      throw new IllegalArgumentException("setting " + key + " must be one of " + known
+          + ", not '" + v + "'");
+    }
   }
 
   public Map<String, String> asMap() {

@@ -59,7 +59,7 @@ public final class VerifyJob {
     Dataset<Row> events = Inputs.readCsv(run.spark(), req.events(), "events CSV",
         List.of("event_id", "image_path", "claimed_id"), List.of(), "image_path",
         req.imagesRoot());
-    Dataset<Row> probes = run.encode(events, null).cache();
+    Dataset<Row> probes = run.encode(events, "verify", null).cache();
     long total = probes.count();
 
     boolean mean = run.settings().get(Settings.VERIFY_AGAINST).equalsIgnoreCase("mean");
@@ -93,6 +93,7 @@ public final class VerifyJob {
     Map<String, Long> counts = Summary.countBy(decided, "decision");
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("model", run.model().id());
+    facts.put("faces", run.faces());
     facts.put("threshold", String.format(Locale.ROOT, "%.4f (distance < threshold accepts)",
         run.threshold()));
     facts.put("compared against", mean ? "the claimed resident's mean encoding"

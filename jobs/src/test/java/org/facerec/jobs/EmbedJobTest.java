@@ -23,7 +23,7 @@ class EmbedJobTest extends SparkTest {
     Path golden = TestData.data("golden/dlib-resnet");
     Path out = dir.resolve("golden.csv");
     ok("embed", "--model", "dlib-resnet-v1", "--out", out.toString(),
-        golden.resolve("crops").toString());
+        golden.resolve("crops").toString(), "--align", "none");
     List<String> lines = Files.readAllLines(out);
     assertThat(lines.get(0)).startsWith("path,e0,e1,").endsWith(",e127,status,error");
     Map<String, String[]> expected = new HashMap<>();
@@ -49,7 +49,7 @@ class EmbedJobTest extends SparkTest {
     Path out = dir.resolve("hh.csv");
     Path images = TestData.data("happy-house/images");
     ok("embed", "--out", out.toString(), images.toString(),
-        images.resolve("younes.jpg").toString(), dir.resolve("missing.jpg").toString());
+        images.resolve("younes.jpg").toString(), dir.resolve("missing.jpg").toString(), "--align", "none");
     List<String> lines = Files.readAllLines(out);
     assertThat(lines).hasSize(1 + 18 + 2);
     assertThat(lines.stream().filter(l -> l.contains(",OK,")).count()).isEqualTo(19);

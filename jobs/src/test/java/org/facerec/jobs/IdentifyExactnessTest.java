@@ -86,7 +86,8 @@ class IdentifyExactnessTest extends SparkTest {
     for (Row r : parquet(table).filter("status = 'OK'").collectAsList()) {
       residents.put(r.getAs("resident_id"), Embeddings.of(r, r.fieldIndex("embedding")));
     }
-    assertThat(residents).hasSize(120);
+    // a few gallery photos may have no detectable face (NO_FACE rows): every other one counts
+    assertThat(residents.size()).isBetween(110, 120);
     Map<String, Row> broadcast = identify("broadcast");
     Map<String, Row> blocked = identify("blocked", "facerec.identify.broadcast-max-rows=0",
         "facerec.identify.block-rows=17");
@@ -94,8 +95,15 @@ class IdentifyExactnessTest extends SparkTest {
     assertThat(blocked.keySet()).isEqualTo(broadcast.keySet());
     int found = 0;
     int probes = 0;
+    int faces = 0;
     for (Map.Entry<String, Row> e : broadcast.entrySet()) {
       Row r = e.getValue();
+      assertThat(blocked.get(e.getKey()).<String>getAs("decision"))
+          .isEqualTo(r.<String>getAs("decision"));
+      if ("NO_FACE".equals(r.getAs("decision"))) {
+        continue; // no encoding, nothing to search
+      }
+      faces++;
       assertThat(r.<String>getAs("decision")).isIn("MATCH", "UNKNOWN");
       float[] probe = Embeddings.of(r, r.fieldIndex("embedding"));
       List<Map.Entry<String, Double>> brute = new ArrayList<>();
@@ -119,9 +127,10 @@ class IdentifyExactnessTest extends SparkTest {
         }
       }
     }
+    assertThat(faces).isGreaterThan(broadcast.size() * 9 / 10);
     // a rank-1 sanity floor, not a benchmark (the evaluation job measures that)
     System.out.printf("lfw-dev identify: rank-1 %d of %d probes%n", found, probes);
-    assertThat((double) found / probes).isGreaterThan(0.75);
+    assertThat((double) found / probes).isGreaterThan(0.9);
   }
 
 }

@@ -65,7 +65,7 @@ class SparkSubmitIT {
     cmd.addAll(List.of("--master", "local[2]", "--class", "org.facerec.cli.Facerec",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.facerec.models.dir=" + TestData.modelsDir(),
-        "--conf", "spark.facerec.framing=pad:0.667",
+        "--conf", "spark.facerec.framing=pad:0.667", "--conf", "spark.facerec.align=none",
         jar.toString()));
     cmd.addAll(Arrays.asList(args));
     Path log = dir.resolve(args[0] + ".log");

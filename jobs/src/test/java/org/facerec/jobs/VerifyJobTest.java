@@ -27,7 +27,7 @@ class VerifyJobTest extends SparkTest {
     images = TestData.data("happy-house/images");
     table = dir.resolve("residents");
     ok("enroll", "--manifest", HappyHouseStoryTest.SAMPLES.resolve("residents.csv").toString(),
-        "--images-root", images.toString(), "--table", table.toString());
+        "--images-root", images.toString(), "--table", table.toString(), "--align", "none");
   }
 
   @Test
@@ -43,7 +43,7 @@ class VerifyJobTest extends SparkTest {
         "\"unterminated,quote"));
     Path out = dir.resolve("audit");
     ok("verify", "--events", events.toString(), "--table", table.toString(), "--out",
-        out.toString());
+        out.toString(), "--align", "none");
     Map<String, Row> byId = HappyHouseStoryTest.byKey(out.resolve("verify.parquet"));
     List<Row> all = parquet(out.resolve("verify.parquet")).collectAsList();
     assertThat(all).hasSize(6); // six lines after the header, six rows
@@ -72,9 +72,9 @@ class VerifyJobTest extends SparkTest {
     Path mean = dir.resolve("mean");
     String events = HappyHouseStoryTest.SAMPLES.resolve("badge-events.csv").toString();
     ok("verify", "--events", events, "--images-root", images.toString(), "--table",
-        table.toString(), "--out", min.toString());
+        table.toString(), "--out", min.toString(), "--align", "none");
     ok("verify", "--events", events, "--images-root", images.toString(), "--table",
-        table.toString(), "--out", mean.toString(), "--against", "mean");
+        table.toString(), "--out", mean.toString(), "--against", "mean", "--align", "none");
     Map<String, Row> a = HappyHouseStoryTest.byKey(min.resolve("verify.parquet"));
     Map<String, Row> b = HappyHouseStoryTest.byKey(mean.resolve("verify.parquet"));
     // one photo per resident: the mean is that photo's encoding
@@ -86,7 +86,7 @@ class VerifyJobTest extends SparkTest {
     Path probeOut = dir.resolve("probe");
     ok("identify", "--log", HappyHouseStoryTest.SAMPLES.resolve("camera-log.csv").toString(),
         "--images-root", images.toString(), "--table", table.toString(), "--out",
-        probeOut.toString());
+        probeOut.toString(), "--align", "none");
     Row cam0 = HappyHouseStoryTest.byKey(probeOut.resolve("identify.parquet")).get("cam0");
     double d = Distances.l2(Embeddings.of(younes.getList(younes.fieldIndex(
         "embedding"))), Embeddings.of(cam0.getList(cam0.fieldIndex("embedding"))));

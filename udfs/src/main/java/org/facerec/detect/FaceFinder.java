@@ -35,6 +35,15 @@ public final class FaceFinder implements AutoCloseable {
           TinyFaceDetector.readWeights(modelsDir), FaceLandmarker.readWeights(modelsDir));
     }
 
+    /** Only what {@code settings} use: its detector, and the landmark net when it aligns. */
+    public static Weights readFor(FinderSettings settings, Path modelsDir) throws IOException {
+      boolean ssd = settings.detector() == FinderSettings.Detector.SSD;
+      return new Weights(ssd ? SsdMobileNetV1.readWeights(modelsDir) : null,
+          ssd ? null : TinyFaceDetector.readWeights(modelsDir),
+          settings.alignment() == FinderSettings.Alignment.LANDMARKS
+              ? FaceLandmarker.readWeights(modelsDir) : null);
+    }
+
     /** Checksums of the three, to key a per-JVM cache. */
     public String checksum() {
       return (ssd == null ? "-" : ssd.checksum()) + "/" + (tiny == null ? "-" : tiny.checksum())
@@ -146,7 +155,7 @@ public final class FaceFinder implements AutoCloseable {
   }
 
   /** Drops boxes under the minimum size, then keeps what {@code settings.select()} says. */
-  static List<Detection> select(List<Detection> found, FinderSettings settings, int width,
+  public static List<Detection> select(List<Detection> found, FinderSettings settings, int width,
       int height) {
     List<Detection> big = new ArrayList<>();
     for (Detection d : found) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -18,14 +19,19 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.TaskCompletionListener;
+import org.facerec.detect.Detection;
+import org.facerec.detect.Face;
+import org.facerec.detect.FaceFinder;
+import org.facerec.detect.FinderSettings;
 import org.facerec.image.ImageDecoder;
+import org.facerec.image.Resize;
 import org.facerec.image.RgbImage;
 import org.facerec.model.FaceEncoder;
 import org.facerec.model.ModelWeights;
 
 /**
- * Reads, decodes and encodes the image named in each row, a batch at a time, and appends the
- * {@link #COLUMNS} to the row. The model comes from the per-JVM {@link ModelHolder}; the task's
+ * Reads, decodes, finds the face in (or frames) and encodes the image named in each row, a batch
+ * at a time, and appends the {@link #COLUMNS} to the row. The model comes from the per-JVM {@link ModelHolder}; the task's
  * predictor is closed when the task completes (not when this method returns: the iterator is lazy).
  * Image bytes never leave the partition.
  */
@@ -45,19 +51,27 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   });
 
   private final Broadcast<ModelWeights> weights;
+  private final Broadcast<FaceFinder.Weights> finderWeights;
   private final Broadcast<HadoopConf> hadoopConf;
   private final EncodeOptions options;
   private final int pathIndex;
   private final int knownShaIndex;
 
   /**
+   * @param finderWeights the detector and landmark weights; null when {@code options} detect no
+   *     faces
    * @param pathIndex the input column holding the image path
    * @param knownShaIndex the input column holding the content hash already encoded for this path,
    *     or -1: a row whose content still has that hash comes out {@code UNCHANGED}, not re-encoded
    */
-  public EncodePartition(Broadcast<ModelWeights> weights, Broadcast<HadoopConf> hadoopConf,
+  public EncodePartition(Broadcast<ModelWeights> weights,
+      Broadcast<FaceFinder.Weights> finderWeights, Broadcast<HadoopConf> hadoopConf,
       EncodeOptions options, int pathIndex, int knownShaIndex) {
+    if (options.detects() && finderWeights == null) {
+      throw new IllegalArgumentException("face detection needs the detector weights");
+    }
     this.weights = weights;
+    this.finderWeights = finderWeights;
     this.hadoopConf = hadoopConf;
     this.options = options;
     this.pathIndex = pathIndex;
@@ -84,6 +98,8 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     String sha;
     FaceStatus status = FaceStatus.OK;
     String error;
+    RgbImage image; // decoded, shrunk to maxSide for detection
+    double scale = 1; // original pixels per working pixel
     RgbImage chip;
     int[] box;
     Float score;
@@ -96,6 +112,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     void fail(FaceStatus s, String why) {
       status = s;
       error = why;
+      image = null;
       chip = null;
     }
   }
@@ -107,6 +124,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     private int next;
     private Predictor<RgbImage, float[]> predictor;
     private FaceEncoder encoder;
+    private FaceFinder finder;
 
     Batches(Iterator<Row> rows) {
       this.rows = rows;
@@ -127,6 +145,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       while (rows.hasNext() && batch.size() < options.batchSize()) {
         batch.add(prepare(rows.next()));
       }
+      locateFaces(batch);
       encode(batch);
       for (Item it : batch) {
         ready.add(toRow(it));
@@ -161,10 +180,73 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
         return it;
       }
       RgbImage img = decoded.image();
-      int size = encoder().faceModel().inputSize();
-      it.chip = options.framing().apply(img, size);
       it.box = new int[] {0, 0, img.width(), img.height()};
+      if (!options.detects()) {
+        it.chip = options.framing().apply(img, encoder().faceModel().inputSize());
+        return it;
+      }
+      int longer = Math.max(img.width(), img.height());
+      if (longer > options.maxSide()) {
+        it.scale = (double) longer / options.maxSide();
+        img = Resize.to(img, (int) Math.round(img.width() / it.scale),
+            (int) Math.round(img.height() / it.scale));
+      }
+      it.image = img;
       return it;
+    }
+
+    /** Detection and alignment for the batch's decoded images, under the face policy. */
+    private void locateFaces(List<Item> batch) {
+      List<Item> todo = new ArrayList<>();
+      List<RgbImage> images = new ArrayList<>();
+      for (Item it : batch) {
+        if (it.image != null) {
+          todo.add(it);
+          images.add(it.image);
+        }
+      }
+      if (todo.isEmpty()) {
+        return;
+      }
+      FinderSettings all = options.finder().withSelect(FinderSettings.Select.ALL);
+      List<List<Face>> found = finder().find(images, all);
+      for (int i = 0; i < todo.size(); i++) {
+        choose(todo.get(i), found.get(i));
+      }
+    }
+
+    private void choose(Item it, List<Face> faces) {
+      RgbImage img = it.image;
+      it.image = null;
+      if (faces.isEmpty()) {
+        it.fail(FaceStatus.NO_FACE, String.format(Locale.ROOT, "no face found (detector %s, "
+            + "minimum score %.2f, minimum size %.0f px)", options.finder().detector(),
+            options.finder().minScore(), options.finder().minFaceSize()));
+        return;
+      }
+      if (faces.size() > 1 && options.rejectMultiple()) {
+        StringBuilder scores = new StringBuilder();
+        for (Face f : faces) {
+          scores.append(scores.length() == 0 ? "" : ", ")
+              .append(String.format(Locale.ROOT, "%.2f", f.detection().score()));
+        }
+        it.fail(FaceStatus.MULTIPLE_FACES, faces.size() + " faces found (scores " + scores
+            + "); a verification photo must show one");
+        return;
+      }
+      List<Detection> boxes = new ArrayList<>();
+      for (Face f : faces) {
+        boxes.add(f.detection());
+      }
+      Detection pick = FaceFinder.select(boxes, options.finder(), img.width(), img.height())
+          .get(0);
+      Face face = faces.get(boxes.indexOf(pick));
+      Detection d = face.detection();
+      it.chip = face.chip();
+      it.box = new int[] {(int) Math.round(d.x() * it.scale), (int) Math.round(d.y() * it.scale),
+          (int) Math.round(d.width() * it.scale), (int) Math.round(d.height() * it.scale)};
+      // the whole-image fallback has no detector score: null says so in the row
+      it.score = d.source() == Detection.Source.WHOLE_IMAGE ? null : (float) d.score();
     }
 
     private void encode(List<Item> batch) {
@@ -203,6 +285,14 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       values[o + 4] = it.box;
       values[o + 5] = it.score;
       return RowFactory.create(values);
+    }
+
+    private FaceFinder finder() {
+      if (finder == null) {
+        encoder(); // threads first
+        finder = ModelHolder.finder(finderWeights.value(), ModelHolder.taskDevice());
+      }
+      return finder;
     }
 
     private FaceEncoder encoder() {

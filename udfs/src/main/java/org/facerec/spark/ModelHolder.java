@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.facerec.detect.FaceFinder;
 import org.facerec.model.FaceEncoder;
 import org.facerec.model.ModelWeights;
 import org.facerec.model.Torch;
@@ -21,6 +22,7 @@ import scala.Option;
 public final class ModelHolder {
   private static final Logger LOG = LoggerFactory.getLogger(ModelHolder.class);
   private static final Map<String, FaceEncoder> ENCODERS = new HashMap<>();
+  private static final Map<String, FaceFinder> FINDERS = new HashMap<>();
 
   private ModelHolder() {}
 
@@ -35,6 +37,20 @@ public final class ModelHolder {
         ENCODERS.put(key, e);
       }
       return e;
+    }
+  }
+
+  /** The detector and landmark networks, likewise once per JVM and device. */
+  public static FaceFinder finder(FaceFinder.Weights weights, Device device) {
+    String key = weights.checksum() + "/" + device;
+    synchronized (FINDERS) {
+      FaceFinder f = FINDERS.get(key);
+      if (f == null) {
+        LOG.info("building the face detector and landmark nets on {}", device);
+        f = FaceFinder.create(weights, device);
+        FINDERS.put(key, f);
+      }
+      return f;
     }
   }
 
