@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -117,48 +116,39 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     }
   }
 
-  private final class Batches implements Iterator<Row> {
-    private final Iterator<Row> rows;
+  private final class Batches extends BatchingIterator<Row, Row> {
     private final ImageDecoder decoder = new ImageDecoder(options.maxPixels());
-    private final List<Row> ready = new ArrayList<>();
-    private int next;
     private Predictor<RgbImage, float[]> predictor;
     private FaceEncoder encoder;
     private FaceFinder finder;
 
     Batches(Iterator<Row> rows) {
-      this.rows = rows;
+      super(rows, options.batchSize());
     }
 
     @Override
-    public boolean hasNext() {
-      if (next < ready.size()) {
-        return true;
-      }
-      ready.clear();
-      next = 0;
-      if (!rows.hasNext()) {
-        closePredictorIfNoTask();
-        return false;
-      }
-      List<Item> batch = new ArrayList<>(options.batchSize());
-      while (rows.hasNext() && batch.size() < options.batchSize()) {
-        batch.add(prepare(rows.next()));
+    protected List<Row> process(List<Row> rows) {
+      List<Item> batch = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        batch.add(prepare(r));
       }
       locateFaces(batch);
       encode(batch);
+      List<Row> out = new ArrayList<>(batch.size());
       for (Item it : batch) {
-        ready.add(toRow(it));
+        out.add(toRow(it));
       }
-      return true;
+      return out;
     }
 
     @Override
-    public Row next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
+    protected void finished() {
+      // in a task the completion listener closes it; outside one (tests, a driver-side call)
+      // the end of the rows is the end of its use
+      if (predictor != null && TaskContext.get() == null) {
+        predictor.close();
+        predictor = null;
       }
-      return ready.get(next++);
     }
 
     private Item prepare(Row row) {
@@ -313,13 +303,6 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
         }
       }
       return predictor;
-    }
-
-    private void closePredictorIfNoTask() {
-      if (predictor != null && TaskContext.get() == null) {
-        predictor.close();
-        predictor = null;
-      }
     }
   }
 

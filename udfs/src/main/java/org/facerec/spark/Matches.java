@@ -148,52 +148,35 @@ public final class Matches {
     }
   }
 
-  private static final class BatchedSearch implements Iterator<Row> {
-    private final Iterator<Row> probes;
+  private static final class BatchedSearch extends BatchingIterator<Row, Row> {
     private final NearestResidents nn;
     private final NDManager manager;
-    private final List<Row> ready = new ArrayList<>();
-    private int next;
 
     BatchedSearch(Iterator<Row> probes, NearestResidents nn, NDManager manager) {
-      this.probes = probes;
+      super(probes, PROBE_BATCH);
       this.nn = nn;
       this.manager = manager;
     }
 
     @Override
-    public boolean hasNext() {
-      if (next < ready.size()) {
-        return true;
-      }
-      ready.clear();
-      next = 0;
-      if (!probes.hasNext()) {
-        if (TaskContext.get() == null) {
-          manager.close();
-        }
-        return false;
-      }
-      List<String> keys = new ArrayList<>();
-      List<float[]> vecs = new ArrayList<>();
-      while (probes.hasNext() && keys.size() < PROBE_BATCH) {
-        Row r = probes.next();
-        keys.add(r.getString(0));
+    protected List<Row> process(List<Row> probes) {
+      List<float[]> vecs = new ArrayList<>(probes.size());
+      for (Row r : probes) {
         vecs.add(Embeddings.of(r, 1));
       }
       List<Candidate[]> found = nn.search(vecs);
-      for (int i = 0; i < keys.size(); i++) {
-        ready.add(RowFactory.create(keys.get(i), candidateRows(found.get(i))));
+      List<Row> out = new ArrayList<>(probes.size());
+      for (int i = 0; i < probes.size(); i++) {
+        out.add(RowFactory.create(probes.get(i).getString(0), candidateRows(found.get(i))));
       }
-      return true;
+      return out;
     }
 
     @Override
-    public Row next() {
-      if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
+    protected void finished() {
+      if (TaskContext.get() == null) {
+        manager.close();
       }
-      return ready.get(next++);
     }
   }
 
