@@ -27,13 +27,20 @@ import org.facerec.model.FaceModel;
  * The box made square about its centre (side = the longer side), grown by {@code margin} of that
  * side on every edge, cut out (black outside the image) and resized to the encoder's input with
  * {@link Resize}. Simpler and needs no landmarks, but neither rotates nor scales the face to a
- * fixed eye distance.
+ * fixed eye distance, and follows the box's jitter.
+ *
+ * <p>Measured with the dlib encoder on lfw-dev, 1,000 pairs (200 per fold), 5-fold accuracy, SSD
+ * at 0.05 with the face nearest the centre: landmark chip 96.6%; the fixed centre crop
+ * [70,180) -> 150 94.7%; box crop with margin 0, 0.1, 0.2, 0.3: 87.1%, 84.7%, 80.2%, 73.1%.
  */
 public final class FaceAligner {
   /** dlib's padding for the chips its ResNet was trained on. */
   public static final double DLIB_PADDING = 0.25;
-  /** Margin around the square detection box in {@link #crop}, as a fraction of its side. */
-  public static final double DEFAULT_CROP_MARGIN = 0.1;
+  /**
+   * Margin around the square detection box in {@link #crop}, as a fraction of its side: none, the
+   * best of those tried on LFW (SSD boxes already reach from the forehead to below the chin).
+   */
+  public static final double DEFAULT_CROP_MARGIN = 0.0;
 
   private FaceAligner() {}
 

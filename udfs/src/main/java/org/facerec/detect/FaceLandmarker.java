@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.facerec.image.RgbImage;
 import org.facerec.model.ModelWeights;
@@ -88,7 +89,7 @@ public final class FaceLandmarker implements AutoCloseable {
 
   /** The landmarks of each face in one image (one batch). */
   public List<Landmarks> detect(RgbImage image, List<Detection> boxes) {
-    return detect(java.util.Collections.nCopies(boxes.size(), image), boxes);
+    return detect(Collections.nCopies(boxes.size(), image), boxes);
   }
 
   /**

@@ -88,7 +88,8 @@ public final class SsdMobileNetV1 implements FaceDetector {
 
   static void requireModel(ModelWeights weights, String id) {
     if (!id.equals(weights.modelId())) {
-      throw new IllegalArgumentException("expected weights of " + id + ", got " + weights.modelId());
+      throw new IllegalArgumentException("expected weights of " + id + ", got "
+          + weights.modelId());
     }
   }
 
@@ -301,7 +302,7 @@ public final class SsdMobileNetV1 implements FaceDetector {
 
   // ---- network -----------------------------------------------------------------------------
 
-  /** The network: NCHW 512x512 in; {@code [N,5118,4]} encodings and {@code [N,5118,3]} logits out. */
+  /** The network: NCHW 512x512 in; {@code [N,5118,4]} encodings, {@code [N,5118,3]} logits out. */
   static Block buildBlock(ModelWeights weights, NDManager manager) {
     TfLayers l = new TfLayers(weights);
     SequentialBlock upTo11 = new SequentialBlock().add(pointwise(l, "MobilenetV1/Conv2d_0", 2));

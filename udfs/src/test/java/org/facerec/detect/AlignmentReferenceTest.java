@@ -131,7 +131,8 @@ class AlignmentReferenceTest {
       }
       writePng(run(List.of(args[0]), dlibIn.array()), 150, out.resolve("dlib-chip-" + c.name()
           + ".png"));
-      writePng(run(List.of(System.getProperty("facerec.python", "python3"), script.toString()), cvIn.array()), 96,
+      String python = System.getProperty("facerec.python", "python3");
+      writePng(run(List.of(python, script.toString()), cvIn.array()), 96,
           out.resolve("openface-" + c.name() + ".png"));
     }
   }

@@ -125,7 +125,8 @@ final class FaceDetectGolden {
   /** Bit-for-bit equality of two float arrays, naming the first difference (fast on big arrays). */
   static void assertBitExact(String what, float[] actual, float[] expected) {
     if (actual.length != expected.length) {
-      throw new AssertionError(what + ": " + actual.length + " values, expected " + expected.length);
+      throw new AssertionError(what + ": " + actual.length + " values, expected "
+          + expected.length);
     }
     for (int i = 0; i < actual.length; i++) {
       if (Float.floatToIntBits(actual[i]) != Float.floatToIntBits(expected[i])) {

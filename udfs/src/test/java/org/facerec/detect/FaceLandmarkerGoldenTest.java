@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * face-api.js's 68-point landmark net on the highest-scoring SSD box of the 39 golden images that
  * have one: the integer crop exactly, the input tensor bit for bit, the post-processing of the
- * golden raw output exactly (and face-api.js's alignedRect from it), and the network's landmarks within 0.01 px.
+ * golden raw output exactly (and face-api.js's alignedRect from it), and the network's landmarks
+ * within 0.01 px.
  */
 class FaceLandmarkerGoldenTest {
   private static FaceLandmarker landmarker;

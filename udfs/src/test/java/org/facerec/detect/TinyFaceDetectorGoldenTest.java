@@ -118,7 +118,7 @@ class TinyFaceDetectorGoldenTest {
     assertThat(worstRaw).isLessThan(5e-3);
   }
 
-  /** Same count, each box within {@code px} and score within {@code score}; the worst difference. */
+  /** Same count, boxes within {@code px}, scores within {@code score}; the worst difference. */
   private static double compare(String n, List<Detection> got, List<double[]> want, double px,
       double score) {
     assertThat(got).as(n).hasSize(want.size());
