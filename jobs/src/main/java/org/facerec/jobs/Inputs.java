@@ -13,6 +13,7 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -48,20 +49,27 @@ public final class Inputs {
     } catch (FileNotFoundException e) {
       throw new IOException("--images folder " + dir + " does not exist");
     }
-    Dataset<Row> files = spark.read().format("binaryFile")
+    // Spark's listing (in parallel for many folders) but not its scan, which skips zero-byte
+    // files: an empty photo must still be a row. inputFiles() lists them all, URI-encoded.
+    String[] listed = spark.read().format("binaryFile")
         .option("recursiveFileLookup", "true")
         .option("pathGlobFilter", glob(extensions))
         .load(root.toString())
-        .select("path");
-    String rootUri = root.toUri().toString();
+        .inputFiles();
+    Arrays.sort(listed);
+    String rootPath = root.toUri().getPath();
+    List<Row> rows = new ArrayList<>(listed.length);
+    for (String uri : listed) {
+      String path = new Path(URI.create(uri)).toString(); // plain text, as people write paths
+      rows.add(RowFactory.create(path, relativeTo(rootPath, path), null));
+    }
     StructType schema = new StructType()
         .add(IMAGE_PATH, DataTypes.StringType, false)
         .add("relative", DataTypes.StringType, false)
         .add(INPUT_ERROR, DataTypes.StringType, true);
-    return files.map((MapFunction<Row, Row>) r -> {
-      String path = r.getString(0);
-      return RowFactory.create(path, relativeTo(rootUri, path), null);
-    }, Encoders.row(schema));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(rows, Math.max(1,
+        Math.min(jsc.defaultParallelism(), rows.size()))), schema);
   }
 
   /** {@code *.{jpg,JPG,jpeg,...}}: globs are case-sensitive, photo extensions are not. */
@@ -75,11 +83,14 @@ public final class Inputs {
     return "*.{" + String.join(",", all) + "}";
   }
 
-  /** The part of {@code path} below {@code rootUri}, as plain (decoded) text. */
-  static String relativeTo(String rootUri, String path) {
-    URI root = URI.create(rootUri.endsWith("/") ? rootUri : rootUri + "/");
-    URI rel = root.relativize(URI.create(path));
-    return rel.isAbsolute() ? path : rel.getPath();
+  /**
+   * The part of {@code path} below the folder {@code rootPath}, as plain text. Both are decoded
+   * ("file:/a b/é.jpg", not "%20"): a file name may itself hold "%20".
+   */
+  static String relativeTo(String rootPath, String path) {
+    String p = new Path(path).toUri().getPath();
+    String root = rootPath.endsWith("/") ? rootPath : rootPath + "/";
+    return p.startsWith(root) ? p.substring(root.length()) : path;
   }
 
   /**

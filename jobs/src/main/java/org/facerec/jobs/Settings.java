@@ -37,6 +37,7 @@ public final class Settings implements Serializable {
   public static final String EXTENSIONS = "facerec.image.extensions";
   public static final String MAX_PIXELS = "facerec.image.max-pixels";
   public static final String MAX_BYTES = "facerec.image.max-bytes";
+  public static final String MIN_SIDE = "facerec.image.min-side";
   public static final String VERIFY_AGAINST = "facerec.verify.against";
   public static final String RANK_MARGIN = "facerec.verify.rank-margin";
   public static final String TOP_K = "facerec.identify.top-k";
@@ -189,7 +190,8 @@ public final class Settings implements Serializable {
 
   public EncodeOptions encodeOptions() {
     return new EncodeOptions(getInt(BATCH_SIZE), Framing.parse(get(FRAMING)),
-        getLong(MAX_PIXELS), getLong(MAX_BYTES), getInt(THREADS));
+        getLong(MAX_PIXELS), getLong(MAX_BYTES), getInt(THREADS),
+        getInt(MIN_SIDE));
   }
 
   public Map<String, String> asMap() {

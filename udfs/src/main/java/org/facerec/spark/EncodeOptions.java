@@ -8,7 +8,7 @@ import org.facerec.image.Framing;
  * input guards and threads. Serialisable settings only; no sessions, models or managers.
  */
 public record EncodeOptions(int batchSize, Framing framing, long maxPixels, long maxBytes,
-    int threads) implements Serializable {
+    int threads, int minSide) implements Serializable {
 
   public EncodeOptions {
     if (batchSize < 1) {

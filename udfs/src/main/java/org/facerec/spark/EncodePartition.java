@@ -102,7 +102,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
 
   private final class Batches implements Iterator<Row> {
     private final Iterator<Row> rows;
-    private final ImageDecoder decoder = new ImageDecoder(options.maxPixels());
+    private final ImageDecoder decoder = new ImageDecoder(options.maxPixels(), options.minSide());
     private final List<Row> ready = new ArrayList<>();
     private int next;
     private Predictor<RgbImage, float[]> predictor;
