@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -203,6 +204,40 @@ public final class Inputs {
     }
     Path base = new Path(URI.create(baseUri));
     return new Path(base, p).toString();
+  }
+
+  /**
+   * A table facerec wrote, read with the data source {@code options} (e.g. decryption).
+   *
+   * @throws FileNotFoundException when there is no table at {@code table}
+   */
+  public static Dataset<Row> table(SparkSession spark, String table, Map<String, String> options)
+      throws IOException {
+    Path data = tableData(spark, table);
+    if (data == null) {
+      throw new FileNotFoundException("table " + table + " does not exist");
+    }
+    return spark.read().options(options).parquet(data.toString());
+  }
+
+  /**
+   * Where a table's Parquet files are, or null when there is no table: the version its pointer
+   * names (a table committed by pointer, see {@link Outputs}), the folder itself, or the previous
+   * output of a swap that was interrupted.
+   */
+  public static Path tableData(SparkSession spark, String table) throws IOException {
+    Path t = qualified(spark, table);
+    FileSystem fs = t.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    Path version = Outputs.pointedVersion(fs, t);
+    if (version != null) {
+      return version;
+    }
+    return fs.exists(t) ? t : Outputs.interrupted(fs, t);
+  }
+
+  public static boolean exists(SparkSession spark, String path) throws IOException {
+    Path p = qualified(spark, path);
+    return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
   }
 
   /** {@code path} with the default file system's scheme when it has none. */

@@ -30,6 +30,7 @@ public final class Run {
   private final SparkSession spark;
   private final Settings settings;
   private final FaceModel model;
+  private final Outputs.Commit commit;
   private final long startedAt = System.currentTimeMillis();
   private Broadcast<ModelWeights> weights;
   private Broadcast<HadoopConf> hadoopConf;
@@ -38,6 +39,7 @@ public final class Run {
     this.spark = spark;
     this.settings = settings;
     this.model = settings.model();
+    this.commit = Outputs.Commit.parse(settings.get(Settings.OUTPUT_COMMIT, "auto"));
   }
 
   public SparkSession spark() {
@@ -50,6 +52,21 @@ public final class Run {
 
   public FaceModel model() {
     return model;
+  }
+
+  /** A table facerec wrote (see {@link Inputs#table}). */
+  public Dataset<Row> readTable(String table) throws IOException {
+    return Inputs.table(spark, table, java.util.Map.of());
+  }
+
+  /** Writes a table atomically (see {@link Outputs}). */
+  public void writeTable(Dataset<Row> rows, String dest) throws IOException {
+    Outputs.writeTable(rows, dest, java.util.Map.of(), commit);
+  }
+
+  /** Writes a table's CSV copy for people atomically. */
+  public void writeCsv(Dataset<Row> rows, String dest) throws IOException {
+    Outputs.writeCsv(rows, dest);
   }
 
   public double threshold() {
@@ -121,12 +138,12 @@ public final class Run {
 
   /** The OK rows of a residents table, refusing a table made with another model. */
   public Dataset<Row> residents(String table) throws IOException {
-    if (!Outputs.exists(spark, table)) {
+    if (Inputs.tableData(spark, table) == null) {
       throw new IOException("residents table " + table + " does not exist (run facerec enroll)");
     }
     Dataset<Row> t;
     try {
-      t = spark.read().parquet(Inputs.qualified(spark, table).toString());
+      t = readTable(table);
     } catch (RuntimeException e) {
       throw new IOException("cannot read residents table " + table + ": " + e.getMessage(), e);
     }

@@ -43,6 +43,7 @@ public final class Settings implements Serializable {
   public static final String TOP_K = "facerec.identify.top-k";
   public static final String BROADCAST_MAX_ROWS = "facerec.identify.broadcast-max-rows";
   public static final String BLOCK_ROWS = "facerec.identify.block-rows";
+  public static final String OUTPUT_COMMIT = "facerec.output.commit";
   /** Set by scripts/facerec: relative paths in settings are relative to it. */
   public static final String HOME_PROPERTY = "facerec.home";
 
