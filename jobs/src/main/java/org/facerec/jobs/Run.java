@@ -30,6 +30,7 @@ public final class Run {
   private final SparkSession spark;
   private final Settings settings;
   private final FaceModel model;
+  private final Protection protection;
   private final Outputs.Commit commit;
   private final long startedAt = System.currentTimeMillis();
   private Broadcast<ModelWeights> weights;
@@ -39,6 +40,7 @@ public final class Run {
     this.spark = spark;
     this.settings = settings;
     this.model = settings.model();
+    this.protection = new Protection(settings);
     this.commit = Outputs.Commit.parse(settings.get(Settings.OUTPUT_COMMIT, "auto"));
   }
 
@@ -54,19 +56,23 @@ public final class Run {
     return model;
   }
 
-  /** A table facerec wrote (see {@link Inputs#table}). */
+  public Protection protection() {
+    return protection;
+  }
+
+  /** A table facerec wrote, decrypted as the settings say (see {@link Inputs#table}). */
   public Dataset<Row> readTable(String table) throws IOException {
-    return Inputs.table(spark, table, java.util.Map.of());
+    return Inputs.table(spark, table, protection.readOptions());
   }
 
-  /** Writes a table atomically (see {@link Outputs}). */
+  /** Writes a table atomically, its biometric columns encrypted as the settings say. */
   public void writeTable(Dataset<Row> rows, String dest) throws IOException {
-    Outputs.writeTable(rows, dest, java.util.Map.of(), commit);
+    Outputs.writeTable(rows, dest, protection.writeOptions(rows.schema()), commit);
   }
 
-  /** Writes a table's CSV copy for people atomically. */
+  /** Writes a table's CSV copy for people atomically, without protected columns. */
   public void writeCsv(Dataset<Row> rows, String dest) throws IOException {
-    Outputs.writeCsv(rows, dest);
+    Outputs.writeCsv(protection.redact(rows), dest);
   }
 
   public double threshold() {

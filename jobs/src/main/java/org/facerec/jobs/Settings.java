@@ -43,7 +43,16 @@ public final class Settings implements Serializable {
   public static final String TOP_K = "facerec.identify.top-k";
   public static final String BROADCAST_MAX_ROWS = "facerec.identify.broadcast-max-rows";
   public static final String BLOCK_ROWS = "facerec.identify.block-rows";
+  // outputs and data protection (Outputs, Protection)
   public static final String OUTPUT_COMMIT = "facerec.output.commit";
+  public static final String ENCRYPTION = "facerec.encryption.enabled";
+  public static final String ENCRYPTION_KMS_CLIENT = "facerec.encryption.kms-client";
+  public static final String ENCRYPTION_KMS_INSTANCE_ID = "facerec.encryption.kms-instance-id";
+  public static final String ENCRYPTION_KMS_INSTANCE_URL = "facerec.encryption.kms-instance-url";
+  public static final String ENCRYPTION_FOOTER_KEY = "facerec.encryption.footer-key";
+  public static final String ENCRYPTION_COLUMN_KEY = "facerec.encryption.column-key";
+  public static final String ENCRYPTION_IMAGE_PATH = "facerec.encryption.image-path";
+  public static final String ENCRYPTION_PLAINTEXT_FOOTER = "facerec.encryption.plaintext-footer";
   /** Set by scripts/facerec: relative paths in settings are relative to it. */
   public static final String HOME_PROPERTY = "facerec.home";
 
@@ -158,6 +167,15 @@ public final class Settings implements Serializable {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("setting " + key + " must be a number, not '" + v + "'");
     }
+  }
+
+  public boolean getBoolean(String key) {
+    String v = get(key).toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException("setting " + key + " must be true or false, not '" + v
+          + "'");
+    }
+    return v.equals("true");
   }
 
   public FaceModel model() {
