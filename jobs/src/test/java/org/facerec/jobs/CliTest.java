@@ -61,6 +61,12 @@ class CliTest extends SparkTest {
     assertThat(badSetting.err().strip()).isEqualTo("facerec embed: setting "
         + "facerec.encryption.enabled must be true or false, not 'maybe'");
 
+    Result noTableToErase = facerec("erase", "--resident", "kian", "--table",
+        dir.resolve("nope").toString());
+    assertThat(noTableToErase.exitCode()).isEqualTo(1);
+    assertThat(noTableToErase.err().strip()).isEqualTo("facerec erase: residents table "
+        + dir.resolve("nope") + " does not exist");
+
     Result badFraming = facerec("embed", "--out", dir.resolve("e.csv").toString(), "--framing",
         "zoom:2", dir.toString());
     assertThat(badFraming.exitCode()).isEqualTo(1);
