@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Commit#RENAME} (local disks, HDFS: directory renames are atomic there): the table
  *       is written to a hidden staging folder beside its destination and swapped in (old out of
  *       the way, new renamed in, old deleted). A process killed between the two renames leaves
- *       the previous table in {@code .old-<name>-<id>}: readers fall back to it and the next
- *       write of that table puts it back first.
+ *       the previous table in {@code .old-<name>-<id>}: facerec's readers fall back to it, so a
+ *       re-run reads it as its previous table, and its commit removes it.
  *   <li>{@link Commit#POINTER} (S3 and other object stores, where a "rename" is a copy of every
  *       object then a delete, visible half-done): the table is written to a new version folder
  *       inside it, {@code <table>/_v-<id>/}, and committed by writing the small object
@@ -116,7 +116,6 @@ public final class Outputs {
         throw afterCommit(dest, e);
       }
     } else {
-      restoreInterrupted(fs, target);
       Path staging = sibling(target, STAGING);
       write(rows, staging, options, dest);
       swapIn(fs, staging, target);
@@ -141,9 +140,6 @@ public final class Outputs {
     Path target = Inputs.qualified(spark, dest);
     FileSystem fs = target.getFileSystem(conf);
     boolean rename = renameIsAtomic(fs);
-    if (rename) {
-      restoreInterrupted(fs, target);
-    }
     Path staging = sibling(target, STAGING);
     try {
       rows.coalesce(1).write().option("header", "true").option("escape", "\"")
@@ -248,16 +244,11 @@ public final class Outputs {
         found = st;
       }
     }
-    return found == null ? null : found.getPath();
-  }
-
-  private static void restoreInterrupted(FileSystem fs, Path target) throws IOException {
-    Path old = interrupted(fs, target);
-    if (old != null) {
-      LOG.warn("{} was missing after an interrupted write; restoring the previous output from {}",
-          target, old.getName());
-      rename(fs, old, target);
+    if (found != null) {
+      LOG.warn("{} is missing after a write was interrupted; reading the previous output from {}"
+          + " (the next write of it replaces it)", target, found.getPath().getName());
     }
+    return found == null ? null : found.getPath();
   }
 
   /**

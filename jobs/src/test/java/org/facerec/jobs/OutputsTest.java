@@ -75,7 +75,7 @@ class OutputsTest extends SparkTest {
   }
 
   @Test
-  void aSwapKilledBetweenItsRenamesIsReadFromTheOldCopyAndRestoredByTheNextWrite()
+  void aSwapKilledBetweenItsRenamesIsReadFromTheOldCopyUntilTheNextWrite()
       throws IOException {
     Path t = dir.resolve("t");
     Outputs.writeTable(rows("a", "b"), t.toString(), Map.of(), Commit.RENAME);
