@@ -62,7 +62,18 @@ public final class Run {
 
   /** A table facerec wrote, decrypted as the settings say (see {@link Inputs#table}). */
   public Dataset<Row> readTable(String table) throws IOException {
-    return Inputs.table(spark, table, protection.readOptions());
+    try {
+      return Inputs.table(spark, table, protection.readOptions());
+    } catch (java.io.FileNotFoundException e) {
+      throw e;
+    } catch (Exception e) { // Spark's exceptions are checked, though Java cannot tell
+      String why = Outputs.reason(e);
+      if (!protection.enabled() && why.contains("encrypted")) {
+        why += " (the table is encrypted: set " + Settings.ENCRYPTION + "=true and the KMS "
+            + "settings)";
+      }
+      throw new IOException("cannot read table " + table + ": " + why, e);
+    }
   }
 
   /** Writes a table atomically, its biometric columns encrypted as the settings say. */
@@ -147,12 +158,7 @@ public final class Run {
     if (Inputs.tableData(spark, table) == null) {
       throw new IOException("residents table " + table + " does not exist (run facerec enroll)");
     }
-    Dataset<Row> t;
-    try {
-      t = readTable(table);
-    } catch (RuntimeException e) {
-      throw new IOException("cannot read residents table " + table + ": " + e.getMessage(), e);
-    }
+    Dataset<Row> t = readTable(table);
     List<String> need = List.of("resident_id", "model_id", "embedding", "status");
     if (!Arrays.asList(t.columns()).containsAll(need)) {
       throw new IOException(table + " is not a facerec residents table (it lacks one of "

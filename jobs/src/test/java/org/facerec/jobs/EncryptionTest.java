@@ -119,6 +119,17 @@ class EncryptionTest extends SparkTest {
   }
 
   @Test
+  void aJobWithoutTheEncryptionSettingsSaysTheTableIsEncrypted() {
+    Result r = facerec("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(),
+        "--images-root", images.toString(), "--table", dir.resolve("residents").toString(),
+        "--out", dir.resolve("unread").toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err().strip()).startsWith("facerec verify: cannot read table "
+        + dir.resolve("residents")).endsWith("(the table is encrypted: set "
+        + "facerec.encryption.enabled=true and the KMS settings)").doesNotContain("\n");
+  }
+
+  @Test
   void aKmsWithoutTheColumnKeyReadsTheRestButNotTheEmbeddings() {
     // another access token, so that no cached key from the reads above helps
     Map<String, String> footerOnly = new HashMap<>(WITH_KEYS);
