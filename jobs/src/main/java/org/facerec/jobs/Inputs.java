@@ -223,7 +223,8 @@ public final class Inputs {
   /**
    * Where a table's Parquet files are, or null when there is no table: the version its pointer
    * names (a table committed by pointer, see {@link Outputs}), the folder itself, or the previous
-   * output of a swap that was interrupted.
+   * output of a swap that was interrupted. A folder holding only versions that no pointer names
+   * (a first write that died before its commit) is no table.
    */
   public static Path tableData(SparkSession spark, String table) throws IOException {
     Path t = qualified(spark, table);
@@ -232,7 +233,10 @@ public final class Inputs {
     if (version != null) {
       return version;
     }
-    return fs.exists(t) ? t : Outputs.interrupted(fs, t);
+    if (!fs.exists(t)) {
+      return Outputs.interrupted(fs, t);
+    }
+    return Outputs.uncommitted(fs, t) ? null : t;
   }
 
   public static boolean exists(SparkSession spark, String path) throws IOException {

@@ -128,8 +128,7 @@ public final class Outputs {
     try {
       rows.write().options(options).mode(SaveMode.ErrorIfExists).parquet(where.toString());
     } catch (Exception e) { // Spark's SparkException is checked, though Java cannot tell
-      throw new IOException("could not write " + dest + ", the previous output is unchanged: "
-          + reason(e), e);
+      throw failed(dest, e);
     }
   }
 
@@ -144,9 +143,8 @@ public final class Outputs {
     try {
       rows.coalesce(1).write().option("header", "true").option("escape", "\"")
           .mode(SaveMode.ErrorIfExists).csv(staging.toString());
-    } catch (Exception e) { // Spark's SparkException is checked, though Java cannot tell
-      throw new IOException("could not write " + dest + ", the previous output is unchanged: "
-          + reason(e), e);
+    } catch (Exception e) {
+      throw failed(dest, e);
     }
     Path part = null;
     for (FileStatus st : fs.listStatus(staging)) {
@@ -208,6 +206,23 @@ public final class Outputs {
     } catch (FileNotFoundException e) {
       return null;
     }
+  }
+
+  /**
+   * True when {@code table} is a folder of nothing but uncommitted versions (and hidden files):
+   * the first write of a pointer table died before its commit.
+   */
+  static boolean uncommitted(FileSystem fs, Path table) throws IOException {
+    if (!fs.getFileStatus(table).isDirectory()) {
+      return false;
+    }
+    for (FileStatus st : fs.listStatus(table)) {
+      String name = st.getPath().getName();
+      if (!name.startsWith(VERSION_PREFIX) && !name.startsWith(".")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Moves {@code staged} to {@code target}; the previous target is deleted only afterwards. */
@@ -280,6 +295,11 @@ public final class Outputs {
     } catch (FileNotFoundException e) {
       return new FileStatus[0];
     }
+  }
+
+  private static IOException failed(String dest, Exception e) {
+    return new IOException("could not write " + dest + ", the previous output is unchanged: "
+        + reason(e), e);
   }
 
   private static IOException afterCommit(String dest, IOException e) {

@@ -97,7 +97,13 @@ class OutputsTest extends SparkTest {
   @Test
   void aPointerTableShowsOneWholeVersionAndDropsTheRest() throws IOException {
     Path t = dir.resolve("t");
+    // a first write killed before its commit: no table yet, and the next write cleans up
+    Path first = Files.createDirectories(t.resolve("_v-20200101T000000Z-" + UUID.randomUUID()));
+    Files.write(first.resolve("part-00000.parquet"), new byte[] {1, 2, 3});
+    assertThat(Inputs.tableData(spark, t.toString())).isNull();
     Outputs.writeTable(rows("a"), t.toString(), Map.of(), Commit.POINTER);
+    assertThat(read(t)).containsExactly("a");
+    assertThat(names(t)).hasSize(2).doesNotContain(first.getFileName().toString());
     Outputs.writeTable(rows("b", "c"), t.toString(), Map.of(), Commit.POINTER);
     assertThat(read(t)).containsExactly("b", "c");
     List<String> layout = names(t);
