@@ -108,13 +108,8 @@ class S3IT extends SparkTest {
     assertThat(Files.readAllLines(s3.file("tables/enroll.csv"))).hasSize(13);
 
     // on S3 a table is its versions and a pointer: one version, named by the pointer
-    String version = onlyVersion("tables/residents");
-    List<Row> before = rows(read("tables/residents"), "resident_id");
-    Result again = run("enroll", "--manifest", s3.uri("in/residents.csv"), "--images-root",
-        s3.uri("in/images"), "--table", s3.uri("tables/residents"), "--conf", CONF);
-    assertThat(again.out()).contains("UNCHANGED        12");
-    assertThat(rows(read("tables/residents"), "resident_id")).isEqualTo(before);
-    assertThat(onlyVersion("tables/residents")).isNotEqualTo(version); // the old one is deleted
+    onlyVersion("tables/residents");
+    onlyVersion("out/verify.parquet");
   }
 
   @Test
@@ -149,6 +144,8 @@ class S3IT extends SparkTest {
 
     s3.start();
     FileSystem.get(URI.create(s3.uri("")), spark.sparkContext().hadoopConfiguration()).close();
+    // the failed run's version was begun, is not named, and is not read
+    assertThat(entries(table)).hasSize(3).contains(Outputs.POINTER, version);
     assertThat(rows(read(table), "resident_id")).isEqualTo(before);
     assertThat(pointer(table)).isEqualTo(version);
 
@@ -162,7 +159,7 @@ class S3IT extends SparkTest {
     for (Row b : before) {
       assertThat(after).contains(b); // the eight first rows were kept, not re-encoded
     }
-    onlyVersion(table); // the failed run's partial version is gone
+    assertThat(onlyVersion(table)).isNotEqualTo(version); // old and partial versions are gone
   }
 
   static void enroll(String manifest, String table) {
@@ -236,14 +233,19 @@ class S3IT extends SparkTest {
     return Files.readString(s3.file(table).resolve(Outputs.POINTER)).trim();
   }
 
-  /** The table's one version folder, which its pointer names; nothing else is there. */
-  static String onlyVersion(String table) throws IOException {
+  /** The names right under a table's folder in the server's storage. */
+  static List<String> entries(String table) throws IOException {
     List<String> names = new ArrayList<>();
     try (var s = Files.list(s3.file(table))) {
       s.forEach(p -> names.add(p.getFileName().toString()));
     }
+    return names;
+  }
+
+  /** The table's one version folder, which its pointer names; nothing else is there. */
+  static String onlyVersion(String table) throws IOException {
     String version = pointer(table);
-    assertThat(names).as("objects of %s", table)
+    assertThat(entries(table)).as("objects of %s", table)
         .containsExactlyInAnyOrder(Outputs.POINTER, version);
     return version;
   }
