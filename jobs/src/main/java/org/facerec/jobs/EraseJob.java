@@ -70,8 +70,8 @@ public final class EraseJob {
         .orderBy("resident_id", "image_path").cache();
     long removed = table.count() - kept.count();
     run.writeTable(kept, req.table());
-    counts.put("residents table", removed);
-    facts.put("residents table", req.table() + ": " + removed + " rows removed");
+    counts.put("residents rows removed", removed);
+    facts.put("rewritten", req.table());
     Dataset<Row> residents = run.readTable(req.table());
     rewriteEnrollCsv(run, residents, req.enrollCsv(), facts);
 
@@ -85,8 +85,8 @@ public final class EraseJob {
             .or(names(col("nearest_id"), ids)).unary_$bang()).orderBy("event_id", "image_path");
         long n = rewrite(run, v, keptV, verify);
         run.writeCsv(EnrollJob.forPeople(run.readTable(verify)), out + "/verify.csv");
-        counts.merge("verify events", n, Long::sum);
-        facts.put(verify, n + " rows removed");
+        counts.merge("verify rows removed", n, Long::sum);
+        facts.merge("rewritten", verify, (a, b) -> a + ", " + b);
       }
       String identify = out + "/identify.parquet";
       if (Inputs.tableData(run.spark(), identify) != null) {
@@ -98,8 +98,8 @@ public final class EraseJob {
             .orderBy("event_id", "image_path");
         long n = rewrite(run, i, keptI, identify);
         run.writeCsv(IdentifyJob.forPeople(run.readTable(identify)), out + "/identify.csv");
-        counts.merge("identify events", n, Long::sum);
-        facts.put(identify, n + " rows removed");
+        counts.merge("identify rows removed", n, Long::sum);
+        facts.merge("rewritten", identify, (a, b) -> a + ", " + b);
       }
       String enrollCsv = out + "/enroll.csv";
       if (!enrollCsv.equals(req.enrollCsv()) && Inputs.exists(run.spark(), enrollCsv)) {
@@ -132,7 +132,7 @@ public final class EraseJob {
       Map<String, String> facts) throws IOException {
     if (csv != null && Inputs.exists(run.spark(), csv)) {
       run.writeCsv(EnrollJob.forPeople(residents), csv);
-      facts.put(csv, "rewritten");
+      facts.merge("rewritten", csv, (a, b) -> a + ", " + b);
     }
   }
 }
