@@ -204,6 +204,24 @@ class BadInputTest extends SparkTest {
         .isEqualTo(Files.readAllLines(out1.resolve("identify.csv")));
   }
 
+  @Test
+  void embedWritesALinePerImageAndAgainTheSame() throws IOException {
+    Path one = dir.resolve("embed1.csv");
+    Path two = dir.resolve("embed2.csv");
+    for (Path out : List.of(one, two)) {
+      ok(args("embed", "--out", out.toString(), photos.toString()));
+    }
+    List<String> lines = Files.readAllLines(one);
+    assertThat(lines).hasSize(1 + EXPECTED.size()).isEqualTo(Files.readAllLines(two));
+    for (String line : lines.subList(1, lines.size())) {
+      String relative = line.substring(photos.toString().length() + 1, line.indexOf(','));
+      String[] want = EXPECTED.get(relative);
+      assertThat(want).as(line).isNotNull();
+      // embed encodes every image as given: a duplicate is just another image there
+      assertThat(line).as(relative).contains(want[0].equals("BAD_IMAGE") ? ",BAD_IMAGE," : ",OK,");
+    }
+  }
+
   static void assertReadable(String what, String error, String fragment) {
     if (fragment == null) {
       assertThat(error).as(what).isNull();
