@@ -31,6 +31,10 @@ public final class EmbedJob {
   private EmbedJob() {}
 
   public static Summary run(Run run, Request req) throws IOException {
+    if (run.protection().enabled()) {
+      throw new IOException("embed writes encodings to a CSV in clear text, which "
+          + Settings.ENCRYPTION + " forbids; use the Parquet tables of enroll or identify");
+    }
     List<String> ext = Arrays.asList(run.settings().get(Settings.EXTENSIONS).split(","));
     Dataset<Row> inputs = null;
     for (String in : req.inputs()) {
@@ -76,7 +80,7 @@ public final class EmbedJob {
           v[dim + 2] = r.getString(3);
           return RowFactory.create(v);
         }, Encoders.row(schema));
-    Outputs.writeCsv(table, req.out());
+    Outputs.writeCsv(table, req.out()); // encodings in clear text: refused above when protected
     Map<String, Long> counts = Summary.countBy(encoded, "status");
     long total = counts.values().stream().mapToLong(Long::longValue).sum();
     Map<String, String> facts = new LinkedHashMap<>();

@@ -92,10 +92,9 @@ public final class EnrollJob {
       all = markDuplicates(kept.select(columns()).unionByName(fresh));
     }
     Dataset<Row> table = all.orderBy("resident_id", "image_path").cache();
-    Outputs.writeTable(table, req.table());
-    Dataset<Row> written = run.spark().read().parquet(Inputs.qualified(run.spark(),
-        req.table()).toString());
-    Outputs.writeCsv(forPeople(written), req.csvOut());
+    run.writeTable(table, req.table());
+    Dataset<Row> written = run.readTable(req.table());
+    run.writeCsv(forPeople(written), req.csvOut());
     Map<String, Long> tableCounts = Summary.countBy(written, "status");
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("table", req.table() + " (" + written.count() + " rows, "
@@ -124,10 +123,10 @@ public final class EnrollJob {
 
   /** The current table, or an empty one; refuses a table of another model. */
   static Dataset<Row> existing(Run run, String table) throws IOException {
-    if (!Outputs.exists(run.spark(), table)) {
+    if (Inputs.tableData(run.spark(), table) == null) {
       return run.spark().createDataFrame(List.of(), TABLE);
     }
-    Dataset<Row> t = run.spark().read().parquet(Inputs.qualified(run.spark(), table).toString());
+    Dataset<Row> t = run.readTable(table);
     if (!Arrays.asList(t.columns()).containsAll(Arrays.asList(TABLE.fieldNames()))) {
       throw new IOException(table + " exists but is not a facerec residents table");
     }

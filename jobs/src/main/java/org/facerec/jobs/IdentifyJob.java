@@ -76,8 +76,8 @@ public final class IdentifyJob {
         .map(new Decide(run.threshold(), run.model().id()), Encoders.row(OUTPUT))
         .orderBy("event_id", "image_path").cache();
 
-    Outputs.writeTable(decided, req.out() + "/identify.parquet");
-    Outputs.writeCsv(forPeople(decided), req.out() + "/identify.csv");
+    run.writeTable(decided, req.out() + "/identify.parquet");
+    run.writeCsv(forPeople(decided), req.out() + "/identify.csv");
 
     Map<String, Long> counts = Summary.countBy(decided, "decision");
     Map<String, String> facts = new LinkedHashMap<>();

@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -48,20 +50,27 @@ public final class Inputs {
     } catch (FileNotFoundException e) {
       throw new IOException("--images folder " + dir + " does not exist");
     }
-    Dataset<Row> files = spark.read().format("binaryFile")
+    // Spark's listing (in parallel for many folders) but not its scan, which skips zero-byte
+    // files: an empty photo must still be a row. inputFiles() lists them all, URI-encoded.
+    String[] listed = spark.read().format("binaryFile")
         .option("recursiveFileLookup", "true")
         .option("pathGlobFilter", glob(extensions))
         .load(root.toString())
-        .select("path");
-    String rootUri = root.toUri().toString();
+        .inputFiles();
+    Arrays.sort(listed);
+    String rootPath = root.toUri().getPath();
+    List<Row> rows = new ArrayList<>(listed.length);
+    for (String uri : listed) {
+      String path = new Path(URI.create(uri)).toString(); // plain text, as people write paths
+      rows.add(RowFactory.create(path, relativeTo(rootPath, path), null));
+    }
     StructType schema = new StructType()
         .add(IMAGE_PATH, DataTypes.StringType, false)
         .add("relative", DataTypes.StringType, false)
         .add(INPUT_ERROR, DataTypes.StringType, true);
-    return files.map((MapFunction<Row, Row>) r -> {
-      String path = r.getString(0);
-      return RowFactory.create(path, relativeTo(rootUri, path), null);
-    }, Encoders.row(schema));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(rows, Math.max(1,
+        Math.min(jsc.defaultParallelism(), rows.size()))), schema);
   }
 
   /** {@code *.{jpg,JPG,jpeg,...}}: globs are case-sensitive, photo extensions are not. */
@@ -75,11 +84,14 @@ public final class Inputs {
     return "*.{" + String.join(",", all) + "}";
   }
 
-  /** The part of {@code path} below {@code rootUri}, as plain (decoded) text. */
-  static String relativeTo(String rootUri, String path) {
-    URI root = URI.create(rootUri.endsWith("/") ? rootUri : rootUri + "/");
-    URI rel = root.relativize(URI.create(path));
-    return rel.isAbsolute() ? path : rel.getPath();
+  /**
+   * The part of {@code path} below the folder {@code rootPath}, as plain text. Both are decoded
+   * ("file:/a b/é.jpg", not "%20"): a file name may itself hold "%20".
+   */
+  static String relativeTo(String rootPath, String path) {
+    String p = new Path(path).toUri().getPath();
+    String root = rootPath.endsWith("/") ? rootPath : rootPath + "/";
+    return p.startsWith(root) ? p.substring(root.length()) : path;
   }
 
   /**
@@ -192,6 +204,44 @@ public final class Inputs {
     }
     Path base = new Path(URI.create(baseUri));
     return new Path(base, p).toString();
+  }
+
+  /**
+   * A table facerec wrote, read with the data source {@code options} (e.g. decryption).
+   *
+   * @throws FileNotFoundException when there is no table at {@code table}
+   */
+  public static Dataset<Row> table(SparkSession spark, String table, Map<String, String> options)
+      throws IOException {
+    Path data = tableData(spark, table);
+    if (data == null) {
+      throw new FileNotFoundException("table " + table + " does not exist");
+    }
+    return spark.read().options(options).parquet(data.toString());
+  }
+
+  /**
+   * Where a table's Parquet files are, or null when there is no table: the version its pointer
+   * names (a table committed by pointer, see {@link Outputs}), the folder itself, or the previous
+   * output of a swap that was interrupted. A folder holding only versions that no pointer names
+   * (a first write that died before its commit) is no table.
+   */
+  public static Path tableData(SparkSession spark, String table) throws IOException {
+    Path t = qualified(spark, table);
+    FileSystem fs = t.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    Path version = Outputs.pointedVersion(fs, t);
+    if (version != null) {
+      return version;
+    }
+    if (!fs.exists(t)) {
+      return Outputs.interrupted(fs, t);
+    }
+    return Outputs.uncommitted(fs, t) ? null : t;
+  }
+
+  public static boolean exists(SparkSession spark, String path) throws IOException {
+    Path p = qualified(spark, path);
+    return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
   }
 
   /** {@code path} with the default file system's scheme when it has none. */

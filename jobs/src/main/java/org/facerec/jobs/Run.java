@@ -32,6 +32,8 @@ public final class Run {
   private final SparkSession spark;
   private final Settings settings;
   private final FaceModel model;
+  private final Protection protection;
+  private final Outputs.Commit commit;
   private final long startedAt = System.currentTimeMillis();
   private Broadcast<ModelWeights> weights;
   private Broadcast<FaceFinder.Weights> finderWeights;
@@ -41,6 +43,8 @@ public final class Run {
     this.spark = spark;
     this.settings = settings;
     this.model = settings.model();
+    this.protection = new Protection(settings);
+    this.commit = Outputs.Commit.parse(settings.get(Settings.OUTPUT_COMMIT, "auto"));
   }
 
   public SparkSession spark() {
@@ -53,6 +57,36 @@ public final class Run {
 
   public FaceModel model() {
     return model;
+  }
+
+  public Protection protection() {
+    return protection;
+  }
+
+  /** A table facerec wrote, decrypted as the settings say (see {@link Inputs#table}). */
+  public Dataset<Row> readTable(String table) throws IOException {
+    try {
+      return Inputs.table(spark, table, protection.readOptions());
+    } catch (java.io.FileNotFoundException e) {
+      throw e;
+    } catch (Exception e) { // Spark's exceptions are checked, though Java cannot tell
+      String why = Outputs.reason(e);
+      if (!protection.enabled() && why.contains("encrypted")) {
+        why += " (the table is encrypted: set " + Settings.ENCRYPTION + "=true and the KMS "
+            + "settings)";
+      }
+      throw new IOException("cannot read table " + table + ": " + why, e);
+    }
+  }
+
+  /** Writes a table atomically, its biometric columns encrypted as the settings say. */
+  public void writeTable(Dataset<Row> rows, String dest) throws IOException {
+    Outputs.writeTable(rows, dest, protection.writeOptions(rows.schema()), commit);
+  }
+
+  /** Writes a table's CSV copy for people atomically, without protected columns. */
+  public void writeCsv(Dataset<Row> rows, String dest) throws IOException {
+    Outputs.writeCsv(protection.redact(rows), dest);
   }
 
   public double threshold() {
@@ -151,15 +185,10 @@ public final class Run {
 
   /** The OK rows of a residents table, refusing a table made with another model. */
   public Dataset<Row> residents(String table) throws IOException {
-    if (!Outputs.exists(spark, table)) {
+    if (Inputs.tableData(spark, table) == null) {
       throw new IOException("residents table " + table + " does not exist (run facerec enroll)");
     }
-    Dataset<Row> t;
-    try {
-      t = spark.read().parquet(Inputs.qualified(spark, table).toString());
-    } catch (RuntimeException e) {
-      throw new IOException("cannot read residents table " + table + ": " + e.getMessage(), e);
-    }
+    Dataset<Row> t = readTable(table);
     List<String> need = List.of("resident_id", "model_id", "embedding", "status");
     if (!Arrays.asList(t.columns()).containsAll(need)) {
       throw new IOException(table + " is not a facerec residents table (it lacks one of "

@@ -46,11 +46,22 @@ public final class Settings implements Serializable {
   public static final String EXTENSIONS = "facerec.image.extensions";
   public static final String MAX_PIXELS = "facerec.image.max-pixels";
   public static final String MAX_BYTES = "facerec.image.max-bytes";
+  public static final String MIN_SIDE = "facerec.image.min-side";
   public static final String VERIFY_AGAINST = "facerec.verify.against";
   public static final String RANK_MARGIN = "facerec.verify.rank-margin";
   public static final String TOP_K = "facerec.identify.top-k";
   public static final String BROADCAST_MAX_ROWS = "facerec.identify.broadcast-max-rows";
   public static final String BLOCK_ROWS = "facerec.identify.block-rows";
+  // outputs and data protection (Outputs, Protection)
+  public static final String OUTPUT_COMMIT = "facerec.output.commit";
+  public static final String ENCRYPTION = "facerec.encryption.enabled";
+  public static final String ENCRYPTION_KMS_CLIENT = "facerec.encryption.kms-client";
+  public static final String ENCRYPTION_KMS_INSTANCE_ID = "facerec.encryption.kms-instance-id";
+  public static final String ENCRYPTION_KMS_INSTANCE_URL = "facerec.encryption.kms-instance-url";
+  public static final String ENCRYPTION_FOOTER_KEY = "facerec.encryption.footer-key";
+  public static final String ENCRYPTION_COLUMN_KEY = "facerec.encryption.column-key";
+  public static final String ENCRYPTION_IMAGE_PATH = "facerec.encryption.image-path";
+  public static final String ENCRYPTION_PLAINTEXT_FOOTER = "facerec.encryption.plaintext-footer";
   /** Set by scripts/facerec: relative paths in settings are relative to it. */
   public static final String HOME_PROPERTY = "facerec.home";
 
@@ -167,6 +178,15 @@ public final class Settings implements Serializable {
     }
   }
 
+  public boolean getBoolean(String key) {
+    String v = get(key).toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException("setting " + key + " must be true or false, not '" + v
+          + "'");
+    }
+    return v.equals("true");
+  }
+
   public FaceModel model() {
     return FaceModel.byId(get(MODEL));
   }
@@ -209,7 +229,7 @@ public final class Settings implements Serializable {
     }
     return new EncodeOptions(getInt(BATCH_SIZE), Framing.parse(get(FRAMING)), finderSettings(),
         multiple.equals("reject"), getInt(MAX_SIDE), getLong(MAX_PIXELS), getLong(MAX_BYTES),
-        getInt(THREADS));
+        getInt(THREADS), getInt(MIN_SIDE));
   }
 
   /** Detection and alignment settings, or null for {@code facerec.align = none}. */

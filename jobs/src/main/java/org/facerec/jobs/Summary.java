@@ -31,8 +31,12 @@ public record Summary(String job, Map<String, Long> counts, long images, double 
 
   public String render() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "facerec %s: %d images in %.1f s (%.1f images/s)%n",
-        job, images, seconds, imagesPerSecond()));
+    if (images > 0 || facts.isEmpty() && counts.isEmpty()) {
+      sb.append(String.format(Locale.ROOT, "facerec %s: %d images in %.1f s (%.1f images/s)%n",
+          job, images, seconds, imagesPerSecond()));
+    } else {
+      sb.append(String.format(Locale.ROOT, "facerec %s: done in %.1f s%n", job, seconds));
+    }
     counts.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %-16s %d%n", k, v)));
     facts.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %s: %s%n", k, v)));
     return sb.toString();

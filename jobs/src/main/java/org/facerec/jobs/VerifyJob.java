@@ -87,8 +87,8 @@ public final class VerifyJob {
         new Decide(run.threshold(), margin, mean, run.model().id()), Encoders.row(OUTPUT))
         .orderBy("event_id", "image_path").cache();
 
-    Outputs.writeTable(decided, req.out() + "/verify.parquet");
-    Outputs.writeCsv(EnrollJob.forPeople(decided), req.out() + "/verify.csv");
+    run.writeTable(decided, req.out() + "/verify.parquet");
+    run.writeCsv(EnrollJob.forPeople(decided), req.out() + "/verify.csv");
 
     Map<String, Long> counts = Summary.countBy(decided, "decision");
     Map<String, String> facts = new LinkedHashMap<>();

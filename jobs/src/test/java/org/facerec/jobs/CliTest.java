@@ -29,7 +29,7 @@ class CliTest extends SparkTest {
   }
 
   @Test
-  void jobsThatCannotRunExitOneWithOneLine() {
+  void jobsThatCannotRunExitOneWithOneLine() throws java.io.IOException {
     Result noTable = facerec("identify", "--images", dir.toString(), "--table",
         dir.resolve("nope").toString(), "--out", dir.resolve("o").toString());
     assertThat(noTable.exitCode()).isEqualTo(1);
@@ -47,6 +47,25 @@ class CliTest extends SparkTest {
         dir.resolve("missing.conf").toString(), dir.toString());
     assertThat(badConf.exitCode()).isEqualTo(1);
     assertThat(badConf.err()).contains("conf file").contains("does not exist");
+
+    java.nio.file.Files.writeString(dir.resolve("broken.conf"), "facerec.model = \\u00zz\n");
+    Result unreadable = facerec("embed", "--out", dir.resolve("e.csv").toString(), "--conf",
+        dir.resolve("broken.conf").toString(), dir.toString());
+    assertThat(unreadable.exitCode()).isEqualTo(1);
+    assertThat(unreadable.err().strip()).startsWith("facerec embed: cannot read conf file ")
+        .contains("broken.conf").doesNotContain("\n");
+
+    Result badSetting = facerec("embed", "--out", dir.resolve("e.csv").toString(), "--set",
+        "facerec.encryption.enabled=maybe", dir.toString());
+    assertThat(badSetting.exitCode()).isEqualTo(1);
+    assertThat(badSetting.err().strip()).isEqualTo("facerec embed: setting "
+        + "facerec.encryption.enabled must be true or false, not 'maybe'");
+
+    Result noTableToErase = facerec("erase", "--resident", "kian", "--table",
+        dir.resolve("nope").toString());
+    assertThat(noTableToErase.exitCode()).isEqualTo(1);
+    assertThat(noTableToErase.err().strip()).isEqualTo("facerec erase: residents table "
+        + dir.resolve("nope") + " does not exist");
 
     Result badFraming = facerec("embed", "--out", dir.resolve("e.csv").toString(), "--framing",
         "zoom:2", dir.toString());

@@ -8,7 +8,9 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -18,7 +20,8 @@ import javax.imageio.stream.ImageInputStream;
  * Decodes image file bytes (JPEG incl. CMYK and progressive, PNG incl. alpha, 16-bit and grey, GIF,
  * BMP) to 8-bit RGB. Never throws for bad input: every failure is a {@link Decoded} with a reason
  * a person can read. The pixel count is checked from the header before any pixel is decoded, so a
- * decompression bomb costs nothing. Alpha is dropped (as OpenCV's {@code IMREAD_COLOR} does), grey
+ * decompression bomb costs nothing; so is a floor on the sides (a 1x1 image holds no face).
+ * A truncated file, which image readers decode with a warning and a grey remainder, is an error. Alpha is dropped (as OpenCV's {@code IMREAD_COLOR} does), grey
  * is replicated, 16-bit samples keep their high byte, animations give their first frame.
  */
 public final class ImageDecoder {
@@ -44,13 +47,20 @@ public final class ImageDecoder {
   }
 
   private final long maxPixels;
+  private final int minSide;
 
   public ImageDecoder() {
-    this(DEFAULT_MAX_PIXELS);
+    this(DEFAULT_MAX_PIXELS, 1);
   }
 
   public ImageDecoder(long maxPixels) {
+    this(maxPixels, 1);
+  }
+
+  /** @param minSide images narrower or lower than this are refused (they cannot hold a face) */
+  public ImageDecoder(long maxPixels, int minSide) {
     this.maxPixels = maxPixels;
+    this.minSide = minSide;
   }
 
   public Decoded decode(byte[] bytes) {
@@ -74,8 +84,24 @@ public final class ImageDecoder {
           return Decoded.fail("image is " + w + "x" + h + " = " + ((long) w * h)
               + " pixels, over the limit of " + maxPixels + " (facerec.image.max-pixels)");
         }
+        if (w < minSide || h < minSide) {
+          return Decoded.fail("image is " + w + "x" + h + ", smaller than " + minSide + " pixels "
+              + "on a side, too small to hold a face (facerec.image.min-side)");
+        }
+        // A truncated file decodes "successfully" with its missing part grey; the reader only
+        // warns. Such an image is corrupt, not a face.
+        List<String> truncated = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> {
+          String lower = warning.toLowerCase(java.util.Locale.ROOT);
+          if (lower.contains("premature end") || lower.contains("truncated")) {
+            truncated.add(warning);
+          }
+        });
         ImageReadParam param = reader.getDefaultReadParam();
         BufferedImage img = reader.read(0, param);
+        if (!truncated.isEmpty()) {
+          return Decoded.fail("truncated image: " + truncated.get(0));
+        }
         return new Decoded(toRgb(img), null);
       } finally {
         reader.dispose();

@@ -16,9 +16,10 @@ import org.facerec.image.Framing;
  * @param maxSide images are shrunk to this longer side before detection (boxes are reported in
  *     the original pixels); a 150 px chip needs no more, and a batch of 20-megapixel photos
  *     would not fit in memory
+ * @param minSide images narrower or lower than this cannot hold a usable face: BAD_IMAGE
  */
 public record EncodeOptions(int batchSize, Framing framing, FinderSettings finder,
-    boolean rejectMultiple, int maxSide, long maxPixels, long maxBytes, int threads)
+    boolean rejectMultiple, int maxSide, long maxPixels, long maxBytes, int threads, int minSide)
     implements Serializable {
 
   public EncodeOptions {

@@ -117,7 +117,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   }
 
   private final class Batches extends BatchingIterator<Row, Row> {
-    private final ImageDecoder decoder = new ImageDecoder(options.maxPixels());
+    private final ImageDecoder decoder = new ImageDecoder(options.maxPixels(), options.minSide());
     private Predictor<RgbImage, float[]> predictor;
     private FaceEncoder encoder;
     private FaceFinder finder;

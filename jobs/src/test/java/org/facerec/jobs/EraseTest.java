@@ -1,0 +1,117 @@
+package org.facerec.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.facerec.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * erase removes a resident from the residents table and the outputs named, rewriting files: no
+ * file under the data folder holds the resident's id afterwards, read value by value without
+ * Spark, and no file from before is left, leftovers of crashed runs included.
+ */
+class EraseTest extends SparkTest {
+  static final Path SAMPLES = HappyHouseStoryTest.SAMPLES;
+  static final String GONE = "benoit";
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void noFileHoldsTheErasedResidentAndEveryoneElseStays() throws IOException {
+    Path images = TestData.data("happy-house/images");
+    Path in = Files.createDirectories(dir.resolve("in"));
+    List<String> manifest = new ArrayList<>(Files.readAllLines(SAMPLES.resolve("residents.csv")));
+    manifest.add("kian_twin,benoit.jpg"); // the same photo under another resident: DUPLICATE
+    Files.write(in.resolve("residents.csv"), manifest);
+    Path data = dir.resolve("data");
+    Path table = data.resolve("residents");
+    Path out = data.resolve("out");
+    String conf = SAMPLES.resolve("facerec.conf").toString();
+    ok("enroll", "--manifest", in.resolve("residents.csv").toString(), "--images-root",
+        images.toString(), "--table", table.toString(), "--conf", conf);
+    ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
+        images.toString(), "--table", table.toString(), "--out", out.toString(), "--conf", conf);
+    ok("identify", "--log", SAMPLES.resolve("camera-log.csv").toString(), "--images-root",
+        images.toString(), "--table", table.toString(), "--out", out.toString(), "--conf", conf,
+        "--top-k", "3");
+    List<Row> residents = parquet(table).collectAsList();
+    List<Row> verify = parquet(out.resolve("verify.parquet")).collectAsList();
+    List<Row> identify = parquet(out.resolve("identify.parquet")).collectAsList();
+    assertThat(residents).filteredOn(r -> "kian_twin".equals(r.getAs("resident_id")))
+        .singleElement().satisfies(r -> assertThat(r.<String>getAs("status"))
+            .isEqualTo("DUPLICATE"));
+    assertThat(verify).anySatisfy(r -> assertThat(r.<String>getAs("nearest_id")).isEqualTo(GONE));
+    assertThat(identify).anySatisfy(r -> assertThat(r.<String>getAs("identity")).isEqualTo(GONE));
+    // a crashed earlier run's staging copy of the table, holding the resident too
+    copy(table, data.resolve(".staging-residents-" + UUID.randomUUID()));
+    List<Path> before = ParquetFiles.all(data);
+    assertThat(before.stream().filter(f -> isParquet(f) && text(f).contains(GONE))).isNotEmpty();
+
+    Result r = ok("erase", "--resident", GONE, "--table", table.toString(), "--out",
+        out.toString());
+    assertThat(r.out()).contains("facerec erase: done in").contains(GONE);
+
+    List<Path> after = ParquetFiles.all(data);
+    for (Path f : after) {
+      assertThat(text(f)).as("%s", f).doesNotContain(GONE);
+    }
+    assertThat(after).as("files from before the erase").doesNotContainAnyElementsOf(
+        before.stream().filter(f -> f.getFileName().toString().matches("\\.?part-.*")).toList());
+    assertThat(after).noneSatisfy(f -> assertThat(data.relativize(f).toString())
+        .containsAnyOf(".staging-", ".old-", ".csv-"));
+
+    // everyone else is as before: the rows not naming the resident, unchanged
+    assertThat(ids(parquet(table).collectAsList(), "resident_id")).isEqualTo(
+        ids(residents, "resident_id").stream().filter(i -> !i.equals(GONE)
+            && !i.equals("kian_twin")).collect(Collectors.toSet())).hasSize(11);
+    assertThat(parquet(out.resolve("verify.parquet")).collectAsList())
+        .containsExactlyInAnyOrderElementsOf(verify.stream().filter(x ->
+            !GONE.equals(x.getAs("claimed_id")) && !GONE.equals(x.getAs("nearest_id"))).toList());
+    assertThat(parquet(out.resolve("identify.parquet")).collectAsList())
+        .containsExactlyInAnyOrderElementsOf(identify.stream().filter(x ->
+            !GONE.equals(x.getAs("identity")) && !x.getList(x.fieldIndex("candidates")).stream()
+                .anyMatch(c -> GONE.equals(((Row) c).getString(0)))).toList())
+        .isNotEmpty();
+    assertThat(Files.readAllLines(data.resolve("enroll.csv"))).hasSize(12);
+  }
+
+  static boolean isParquet(Path f) {
+    try {
+      return ParquetFiles.isParquet(f);
+    } catch (IOException e) {
+      throw new IllegalStateException(f.toString(), e);
+    }
+  }
+
+  static Set<String> ids(List<Row> rows, String column) {
+    return rows.stream().map(r -> r.<String>getAs(column)).collect(Collectors.toSet());
+  }
+
+  static String text(Path f) {
+    try {
+      return ParquetFiles.text(f);
+    } catch (IOException e) {
+      throw new IllegalStateException(f.toString(), e);
+    }
+  }
+
+  static void copy(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (var s = Files.list(from)) {
+      for (Path f : s.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+  }
+}

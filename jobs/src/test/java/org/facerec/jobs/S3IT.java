@@ -1,0 +1,347 @@
+package org.facerec.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.fs.s3a.S3AFileSystem;
+import org.apache.hadoop.util.Progressable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.Property;
+import org.apache.spark.sql.Row;
+import org.facerec.TestData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every input and output on s3a://, against a real S3 server (S3Proxy in its own JVM): enroll,
+ * verify, identify and erase; the server killed in the middle of an enroll write; and the secret
+ * key never printed, in any output or log, S3A and AWS SDK debug logs included.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class S3IT extends SparkTest {
+  static final String SECRET = "s3cr3t-" + UUID.randomUUID();
+  static final Path SAMPLES = HappyHouseStoryTest.SAMPLES;
+  static final String CONF = SAMPLES.resolve("facerec.conf").toString();
+
+  @TempDir
+  static Path dir;
+  static S3Server s3;
+  static Capture logs;
+  /** Everything the commands printed. */
+  static final StringBuilder printed = new StringBuilder();
+
+  @BeforeAll
+  static void startS3AndUploadTheInputs() throws IOException {
+    s3 = new S3Server(dir, "facerec", SECRET);
+    Configuration c = spark.sparkContext().hadoopConfiguration();
+    s3.configure(c);
+    c.set("fs.s3a.impl", FaultyS3A.class.getName());
+    logs = Capture.attach();
+    FileSystem fs = s3a();
+    Path images = TestData.data("happy-house/images");
+    fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(images.toUri()),
+        new org.apache.hadoop.fs.Path(s3.uri("in/images")));
+    for (String csv : List.of("residents.csv", "badge-events.csv", "camera-log.csv")) {
+      put("in/" + csv, Files.readString(SAMPLES.resolve(csv)));
+    }
+    List<String> eight = Files.readAllLines(SAMPLES.resolve("residents.csv")).subList(0, 9);
+    put("in/residents-8.csv", String.join("\n", eight) + "\n");
+    // the clean run every other table is compared with
+    run("enroll", "--manifest", s3.uri("in/residents.csv"), "--images-root",
+        s3.uri("in/images"), "--table", s3.uri("tables/residents"), "--conf", CONF);
+  }
+
+  @AfterAll
+  static void stopS3() throws InterruptedException {
+    if (logs != null) {
+      logs.detach();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void enrollVerifyIdentifyOnS3() throws IOException {
+    run("verify", "--events", s3.uri("in/badge-events.csv"), "--images-root", s3.uri("in/images"),
+        "--table", s3.uri("tables/residents"), "--out", s3.uri("out"), "--conf", CONF);
+    run("identify", "--log", s3.uri("in/camera-log.csv"), "--images-root", s3.uri("in/images"),
+        "--table", s3.uri("tables/residents"), "--out", s3.uri("out"), "--conf", CONF,
+        "--top-k", "3");
+    Map<String, Row> verify = byEvent(read("out/verify.parquet"));
+    assertThat(verify.get("e1").<String>getAs("decision")).isEqualTo("ACCEPT");
+    assertThat(verify.get("e2").<String>getAs("decision")).isEqualTo("REJECT");
+    Map<String, String> who = new HashMap<>();
+    byEvent(read("out/identify.parquet")).forEach((k, r) -> who.put(k, r.getAs("identity")));
+    assertThat(who).containsEntry("cam0", "younes").containsEntry("cam2", "benoit").hasSize(6);
+    assertThat(read("tables/residents").count()).isEqualTo(12);
+    assertThat(Files.readAllLines(s3.file("out/verify.csv"))).hasSize(7);
+    assertThat(Files.readAllLines(s3.file("out/identify.csv"))).hasSize(7);
+    assertThat(Files.readAllLines(s3.file("tables/enroll.csv"))).hasSize(13);
+
+    // on S3 a table is its versions and a pointer: one version, named by the pointer
+    onlyVersion("tables/residents");
+    onlyVersion("out/verify.parquet");
+  }
+
+  @Test
+  @Order(2)
+  void theServerDyingMidWriteLosesNothing() throws Exception {
+    // the same two enrolments, without and then with the server dying in the second's write
+    String clean = "tables/clean";
+    String table = "tables/fault";
+    for (String t : List.of(clean, table)) {
+      enroll("in/residents-8.csv", t);
+    }
+    enroll("in/residents.csv", clean);
+    List<Row> before = rows(read(table), "resident_id");
+    String version = onlyVersion(table);
+    assertThat(before).hasSize(8);
+
+    // the server dies as the first data file of the new version is created
+    FaultyS3A.arm("/" + table + "/_v-", () -> {
+      try {
+        s3.kill();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Result failed = facerec("enroll", "--manifest", s3.uri("in/residents.csv"), "--images-root",
+        s3.uri("in/images"), "--table", s3.uri(table), "--conf", CONF);
+    record(failed);
+    assertThat(FaultyS3A.fired()).isTrue();
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.err().strip()).doesNotContain("\n").startsWith("facerec enroll: could not "
+        + "write " + s3.uri(table) + ", the previous output is unchanged: ");
+
+    s3.start();
+    FileSystem.get(URI.create(s3.uri("")), spark.sparkContext().hadoopConfiguration()).close();
+    // the failed run's version was begun, is not named, and is not read
+    assertThat(entries(table)).hasSize(3).contains(Outputs.POINTER, version);
+    assertThat(rows(read(table), "resident_id")).isEqualTo(before);
+    assertThat(pointer(table)).isEqualTo(version);
+
+    enroll("in/residents.csv", table);
+    List<Row> after = rows(read(table), "resident_id", "image_path");
+    assertThat(after.stream().map(r -> r.getAs("resident_id") + "|" + r.getAs("image_path"))
+        .distinct()).hasSize(12);
+    // exactly what the clean run wrote, but for the times of the enrolments
+    assertThat(rows(read(table).drop("enrolled_at"), "resident_id", "image_path")).isEqualTo(
+        rows(read(clean).drop("enrolled_at"), "resident_id", "image_path"));
+    for (Row b : before) {
+      assertThat(after).contains(b); // the eight first rows were kept, not re-encoded
+    }
+    assertThat(onlyVersion(table)).isNotEqualTo(version); // old and partial versions are gone
+  }
+
+  static void enroll(String manifest, String table) {
+    run("enroll", "--manifest", s3.uri(manifest), "--images-root", s3.uri("in/images"),
+        "--table", s3.uri(table), "--conf", CONF);
+  }
+
+  @Test
+  @Order(3)
+  void eraseOnS3LeavesNoObjectHoldingTheResident() throws IOException {
+    List<Path> before = ParquetFiles.all(s3.file("tables/residents"));
+    Result r = run("erase", "--resident", "benoit", "--table", s3.uri("tables/residents"),
+        "--out", s3.uri("out"));
+    assertThat(r.out()).contains("facerec erase:");
+    for (String prefix : List.of("tables/residents", "tables/enroll.csv", "out")) {
+      for (Path f : ParquetFiles.all(s3.file(prefix))) {
+        assertThat(ParquetFiles.text(f)).as("%s", f).doesNotContain("benoit");
+      }
+    }
+    assertThat(ParquetFiles.all(s3.file("tables/residents"))) // the pointer aside, all new
+        .doesNotContainAnyElementsOf(before.stream().filter(f -> !f.endsWith(Outputs.POINTER))
+            .toList());
+    assertThat(read("tables/residents").count()).isEqualTo(11);
+  }
+
+  @Test
+  @Order(4)
+  void theSecretKeyIsNeverPrinted() throws IOException {
+    Result verbose = facerec("identify", "--images", s3.uri("in/images"), "--table",
+        s3.uri("no/such/table"), "--out", s3.uri("nowhere"), "--verbose");
+    record(verbose);
+    assertThat(verbose.exitCode()).isEqualTo(1);
+    String all = printed + logs.text();
+    // what was captured: every command's output, our logs, S3A's and the AWS SDK's debug logs
+    assertThat(all).contains("facerec enroll:", "facerec erase:", "\tat org.facerec.")
+        .contains("org.apache.hadoop.fs.s3a", "software.amazon.awssdk")
+        .doesNotContain(SECRET);
+    for (Path f : ParquetFiles.all(s3.storage)) {
+      assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as("%s", f)
+          .doesNotContain(SECRET);
+    }
+  }
+
+  static Result run(String... args) {
+    Result r = facerec(args);
+    record(r);
+    assertThat(r.exitCode()).as("facerec %s\nstderr: %s", String.join(" ", args), r.err())
+        .isZero();
+    return r;
+  }
+
+  static void record(Result r) {
+    printed.append(r.out()).append(r.err());
+  }
+
+  static org.apache.spark.sql.Dataset<Row> read(String key) throws IOException {
+    return Inputs.table(spark, s3.uri(key), Map.of());
+  }
+
+  static FileSystem s3a() throws IOException {
+    return FileSystem.get(URI.create(s3.uri("")), spark.sparkContext().hadoopConfiguration());
+  }
+
+  static void put(String key, String text) throws IOException {
+    try (OutputStream out = s3a().create(new org.apache.hadoop.fs.Path(s3.uri(key)), true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  static String pointer(String table) throws IOException {
+    return Files.readString(s3.file(table).resolve(Outputs.POINTER)).trim();
+  }
+
+  /** The names right under a table's folder in the server's storage. */
+  static List<String> entries(String table) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (var s = Files.list(s3.file(table))) {
+      s.forEach(p -> names.add(p.getFileName().toString()));
+    }
+    return names;
+  }
+
+  /** The table's one version folder, which its pointer names; nothing else is there. */
+  static String onlyVersion(String table) throws IOException {
+    String version = pointer(table);
+    assertThat(entries(table)).as("objects of %s", table)
+        .containsExactlyInAnyOrder(Outputs.POINTER, version);
+    return version;
+  }
+
+  static Map<String, Row> byEvent(org.apache.spark.sql.Dataset<Row> d) {
+    Map<String, Row> m = new HashMap<>();
+    d.collectAsList().forEach(r -> m.put(r.getAs("event_id"), r));
+    return m;
+  }
+
+  /** S3A with a hook: runs an action once, as the first file under a given path is created. */
+  public static class FaultyS3A extends S3AFileSystem {
+    private static final AtomicReference<Runnable> ACTION = new AtomicReference<>();
+    private static volatile String where;
+    private static volatile boolean fired;
+
+    static void arm(String pathFragment, Runnable action) {
+      where = pathFragment;
+      fired = false;
+      ACTION.set(action);
+    }
+
+    static boolean fired() {
+      return fired;
+    }
+
+    @Override
+    public FSDataOutputStream create(org.apache.hadoop.fs.Path f, FsPermission permission,
+        boolean overwrite, int bufferSize, short replication, long blockSize,
+        Progressable progress) throws IOException {
+      String w = where;
+      if (w != null && f.toString().contains(w)) {
+        Runnable a = ACTION.getAndSet(null);
+        if (a != null) {
+          fired = true;
+          a.run();
+        }
+      }
+      return super.create(f, permission, overwrite, bufferSize, replication, blockSize,
+          progress);
+    }
+  }
+
+  /**
+   * Captures log events: whatever the console shows (the root logger's level) and, at DEBUG,
+   * S3A's and the AWS SDK's, which are where credentials would leak.
+   */
+  static final class Capture extends AbstractAppender {
+    private static final List<String> DEBUG = List.of("org.apache.hadoop.fs.s3a",
+        "software.amazon.awssdk");
+    private final StringBuilder text = new StringBuilder();
+
+    private Capture() {
+      super("s3it-capture", null, null, true, Property.EMPTY_ARRAY);
+    }
+
+    static Capture attach() {
+      LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+      var config = ctx.getConfiguration();
+      Capture c = new Capture();
+      c.start();
+      config.addAppender(c);
+      config.getRootLogger().addAppender(c, null, null);
+      for (String name : DEBUG) {
+        LoggerConfig lc = new LoggerConfig(name, Level.DEBUG, false);
+        lc.addAppender(c, null, null);
+        config.addLogger(name, lc);
+      }
+      ctx.updateLoggers();
+      return c;
+    }
+
+    void detach() {
+      LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+      var config = ctx.getConfiguration();
+      for (String name : DEBUG) {
+        config.removeLogger(name);
+      }
+      config.getRootLogger().removeAppender(getName());
+      ctx.updateLoggers();
+      stop();
+    }
+
+    @Override
+    public synchronized void append(LogEvent e) {
+      text.append(e.getLevel()).append(' ').append(e.getLoggerName()).append(": ")
+          .append(e.getMessage().getFormattedMessage()).append('\n');
+      if (e.getThrown() != null) {
+        StringWriter w = new StringWriter();
+        e.getThrown().printStackTrace(new PrintWriter(w));
+        text.append(w);
+      }
+    }
+
+    synchronized String text() {
+      return text.toString();
+    }
+  }
+}
