@@ -24,8 +24,8 @@ import org.facerec.model.FaceModel;
  * each computed once per test JVM (every test class in a run shares them).
  */
 public final class LfwDev {
-  /** The framing the tests encode with: face-api.js's best crop (ALIGNMENT.md). */
-  public static final Framing FRAMING = Framing.parse("crop:0.28,0.28,0.72,0.72");
+  /** The framing the tests encode with. */
+  public static final Framing FRAMING = Framing.LFW;
   private static final int BATCH = 32;
   private static final Map<Framing, Map<String, float[]>> ENCODINGS = new HashMap<>();
 
