@@ -1,10 +1,12 @@
 package org.facerec.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.facerec.eval.Calibration;
 import org.facerec.eval.IdentificationMetrics;
@@ -32,7 +34,7 @@ public final class EvaluationReport {
    * The verification report.
    *
    * @param run what was run, shown first in this order (pairs file, images, model, framing...)
-   * @param failedImages each failed image with the reason
+   * @param failedImages each failed image with the reason (listed by path)
    * @param images loads an image for a thumbnail; null (or an exception) shows a grey box
    */
   public static Html verification(Map<String, String> run, List<Pair> pairs, PairDistances d,
@@ -216,7 +218,9 @@ public final class EvaluationReport {
     List<Html.Card> cards = new ArrayList<>();
     for (int i : errors.subList(0, Math.min(WORST, errors.size()))) {
       Pair p = pairs.get(i);
-      cards.add(new Html.Card(List.of(thumbnail(images, p.path1()), thumbnail(images, p.path2())),
+      // Arrays.asList: a thumbnail that could not be made is a null, shown as a grey box
+      cards.add(new Html.Card(
+          Arrays.asList(thumbnail(images, p.path1()), thumbnail(images, p.path2())),
           List.of(p.path1(), p.path2()), List.of("distance " + fmt(d.distance()[i], 4)
               + ", fold " + p.fold(), p.path1(), p.path2())));
     }
@@ -241,7 +245,7 @@ public final class EvaluationReport {
       String top = split.gallery().get(m.top1()[p]);
       String own = split.gallery().get(mate[p]);
       cards.add(new Html.Card(
-          List.of(thumbnail(images, probe), thumbnail(images, top), thumbnail(images, own)),
+          Arrays.asList(thumbnail(images, probe), thumbnail(images, top), thumbnail(images, own)),
           List.of(probe, top, own),
           List.of("rank " + m.rank()[p] + ": " + probe, "closest " + fmt(m.top1Distance()[p], 4)
               + ": " + top, "own " + fmt(distance[p][mate[p]], 4) + ": " + own)));
@@ -256,7 +260,7 @@ public final class EvaluationReport {
       return;
     }
     List<List<String>> rows = new ArrayList<>();
-    failedImages.forEach((path, reason) -> rows.add(List.of(path, reason)));
+    new TreeMap<>(failedImages).forEach((path, reason) -> rows.add(List.of(path, reason)));
     page.table(List.of("image", "reason"), rows);
   }
 

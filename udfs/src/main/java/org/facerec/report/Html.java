@@ -26,10 +26,10 @@ public final class Html {
       ".cards{display:flex;flex-wrap:wrap;gap:12px}",
       ".card{border:1px solid #ddd;border-radius:4px;padding:6px;background:#fafafa;",
       "width:min-content}.card .images{white-space:nowrap}",
-      ".card img{display:inline-block;margin:0 2px;width:112px;height:112px;object-fit:contain;",
-      "background:#eee}",
-      ".card .missing{display:inline-block;width:112px;height:112px;margin:0 2px;",
-      "background:#eee;color:#888;font-size:12px;text-align:center;line-height:112px}",
+      ".card img,.card .missing{display:inline-block;vertical-align:top;margin:0 2px;",
+      "width:112px;height:112px;background:#eee}",
+      ".card img{object-fit:contain}",
+      ".card .missing{color:#888;font-size:12px;text-align:center;line-height:112px}",
       ".card p{margin:4px 0 0;font-size:12px;overflow-wrap:anywhere}",
       ".note{color:#555;font-size:0.9em}");
 

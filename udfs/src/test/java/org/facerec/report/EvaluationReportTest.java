@@ -47,8 +47,23 @@ class EvaluationReportTest {
     run.put("pairs", "lfw-dev/pairs.csv (first 40 + 40 of folds 1-3)");
     run.put("model", "dlib-resnet-v1");
     run.put("note", "<script>alert('x')</script>");
+    int falseRejects = 0;
+    int falseAccepts = 0;
+    int worst = -1; // the error shown first; its first image's thumbnail cannot be made
+    for (int i = 0; i < d.size(); i++) {
+      if (!d.failed()[i] && (d.distance()[i] < m.best().threshold()) != d.same()[i]) {
+        falseRejects += d.same()[i] ? 1 : 0;
+        falseAccepts += d.same()[i] ? 0 : 1;
+        boolean first = worst < 0 || (d.same()[i] ? !d.same()[worst]
+            || d.distance()[i] > d.distance()[worst]
+            : !d.same()[worst] && d.distance()[i] < d.distance()[worst]);
+        worst = first ? i : worst;
+      }
+    }
+    String noThumbnail = pairs.get(worst).path1();
     Path file = tmp.resolve("report.html");
-    EvaluationReport.verification(run, pairs, d, m, failed, LfwDev::image).write(file);
+    EvaluationReport.verification(run, pairs, d, m, failed,
+        p -> p.equals(noThumbnail) ? null : LfwDev.image(p)).write(file);
 
     String html = Files.readString(file);
     Document doc = parse(file);
@@ -63,17 +78,13 @@ class EvaluationReportTest {
         .isEqualTo(String.format(Locale.ROOT, "threshold %.3f", m.best().threshold()));
 
     NodeList imgs = (NodeList) xp.evaluate("//img", doc, XPathConstants.NODESET);
-    int falseRejects = 0;
-    int falseAccepts = 0;
-    for (int i = 0; i < d.size(); i++) {
-      if (!d.failed()[i] && (d.distance()[i] < m.best().threshold()) != d.same()[i]) {
-        falseRejects += d.same()[i] ? 1 : 0;
-        falseAccepts += d.same()[i] ? 0 : 1;
-      }
-    }
+    int missing = count(xp, doc, "//span[@class='missing']");
+    assertThat(count(xp, doc, "//span[@class='missing'][@title='" + noThumbnail + "']"))
+        .isEqualTo(missing).isPositive();
     int errorsShown = Math.min(EvaluationReport.WORST, falseRejects)
         + Math.min(EvaluationReport.WORST, falseAccepts);
-    assertThat(imgs.getLength()).isEqualTo(2 * errorsShown).isPositive();
+    assertThat(imgs.getLength() + missing).isEqualTo(2 * errorsShown);
+    assertThat(imgs.getLength()).isPositive();
     for (int i = 0; i < imgs.getLength(); i++) {
       String src = ((Element) imgs.item(i)).getAttribute("src");
       assertThat(src).startsWith("data:image/jpeg;base64,");
