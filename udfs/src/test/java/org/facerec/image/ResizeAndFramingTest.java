@@ -64,6 +64,8 @@ class ResizeAndFramingTest {
   @Test
   void framingSpecsParseAndRoundTrip() {
     assertThat(Framing.parse("resize")).isEqualTo(Framing.RESIZE);
+    assertThat(Framing.parse("LFW")).isSameAs(Framing.LFW);
+    assertThat(Framing.parse(Framing.LFW.toString())).isEqualTo(Framing.LFW);
     assertThat(Framing.parse("crop:0.28,0.28,0.72,0.72").toString())
         .isEqualTo("crop:0.28,0.28,0.72,0.72");
     assertThat(Framing.parse(" PAD:0.667 ").toString()).isEqualTo("pad:0.667");
