@@ -61,13 +61,13 @@ class IdentifyExactnessTest extends SparkTest {
     log = Files.write(dir.resolve("log.csv"), events);
     table = dir.resolve("residents");
     ok("enroll", "--manifest", dir.resolve("manifest.csv").toString(), "--table",
-        table.toString(), "--framing", "crop:0.28,0.28,0.72,0.72");
+        table.toString(), "--framing", "lfw", "--align", "none");
   }
 
   private Map<String, Row> identify(String name, String... settings) {
     List<String> args = new ArrayList<>(List.of("identify", "--log", log.toString(), "--table",
         table.toString(), "--out", dir.resolve(name).toString(), "--top-k", Integer.toString(K),
-        "--framing", "crop:0.28,0.28,0.72,0.72"));
+        "--framing", "lfw", "--align", "none"));
     for (String s : settings) {
       args.add("--set");
       args.add(s);
@@ -130,7 +130,7 @@ class IdentifyExactnessTest extends SparkTest {
     assertThat(faces).isGreaterThan(broadcast.size() * 9 / 10);
     // a rank-1 sanity floor, not a benchmark (the evaluation job measures that)
     System.out.printf("lfw-dev identify: rank-1 %d of %d probes%n", found, probes);
-    assertThat((double) found / probes).isGreaterThan(0.9);
+    assertThat((double) found / probes).isGreaterThan(0.8);
   }
 
 }
