@@ -39,7 +39,9 @@ public final class Settings implements Serializable {
   public static final String SELECT = "facerec.detect.select";
   public static final String FALLBACK = "facerec.detect.fallback";
   public static final String CROP_MARGIN = "facerec.detect.crop-margin";
+  public static final String LANDMARK_PASSES = "facerec.detect.landmark-passes";
   public static final String MAX_SIDE = "facerec.image.max-side";
+  public static final String MIRROR = "facerec.encode.mirror";
   public static final String BATCH_SIZE = "facerec.batch-size";
   public static final String THREADS = "facerec.threads";
   public static final String PARTITIONS = "facerec.partitions";
@@ -219,7 +221,8 @@ public final class Settings implements Serializable {
   /**
    * The encoding options for {@code job} (enroll, verify, identify, embed): its
    * {@code facerec.<job>.multiple-faces} says whether several faces in one photo are rejected or
-   * the one {@code facerec.detect.select} picks is kept.
+   * the one {@code facerec.detect.select} picks is kept; {@code facerec.<job>.mirror}, when set,
+   * overrides {@code facerec.encode.mirror}.
    */
   public EncodeOptions encodeOptions(String job) {
     String multiple = get("facerec." + job + ".multiple-faces", "select");
@@ -229,7 +232,9 @@ public final class Settings implements Serializable {
     }
     return new EncodeOptions(getInt(BATCH_SIZE), Framing.parse(get(FRAMING)), finderSettings(),
         multiple.equals("reject"), getInt(MAX_SIDE), getLong(MAX_PIXELS), getLong(MAX_BYTES),
-        getInt(THREADS), getInt(MIN_SIDE));
+        getInt(THREADS), getInt(MIN_SIDE),
+        getBoolean(values.containsKey("facerec." + job + ".mirror") ? "facerec." + job + ".mirror"
+            : MIRROR));
   }
 
   /** Detection and alignment settings, or null for {@code facerec.align = none}. */
@@ -246,7 +251,7 @@ public final class Settings implements Serializable {
     return new FinderSettings(choice(DETECTOR, FinderSettings.Detector.class),
         getDouble(MIN_SCORE), getDouble(MIN_FACE_SIZE), select,
         choice(FALLBACK, FinderSettings.Fallback.class), align, model().id(),
-        getDouble(CROP_MARGIN));
+        getDouble(CROP_MARGIN), getInt(LANDMARK_PASSES));
   }
 
   /** An enum setting written in lower case with dashes, e.g. nearest-centre. */

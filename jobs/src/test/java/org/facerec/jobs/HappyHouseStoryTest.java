@@ -61,8 +61,10 @@ class HappyHouseStoryTest extends SparkTest {
     assertStory(o);
     Map<String, Row> verify = byKey(o.resolve("verify.parquet"));
     // with this framing the threshold alone separates them, and the rank rule agrees
-    assertThat(verify.get("e1").<Double>getAs("distance")).isLessThan(0.35);
-    assertThat(verify.get("e2").<Double>getAs("distance")).isGreaterThan(0.35);
+    double threshold = verify.get("e1").getAs("threshold");
+    assertThat(threshold).isEqualTo(0.30);
+    assertThat(verify.get("e1").<Double>getAs("distance")).isLessThan(threshold);
+    assertThat(verify.get("e2").<Double>getAs("distance")).isGreaterThan(threshold);
     assertThat(verify.get("e2").<String>getAs("nearest_id")).isEqualTo("benoit");
   }
 

@@ -127,6 +127,9 @@ public final class FaceFinder implements AutoCloseable {
         }
       }
       landmarks = landmarker().detect(faceImages, boxes);
+      for (int pass = 1; pass < settings.landmarkPasses(); pass++) {
+        landmarks = refine(faceImages, boxes, landmarks);
+      }
     }
     List<List<Face>> out = new ArrayList<>(images.size());
     int k = 0;
@@ -150,6 +153,24 @@ public final class FaceFinder implements AutoCloseable {
         }
       }
       out.add(faces);
+    }
+    return out;
+  }
+
+  /** One more landmark pass, on the box of each face's previous landmarks. */
+  private List<Landmarks> refine(List<RgbImage> images, List<Detection> boxes,
+      List<Landmarks> previous) {
+    List<Detection> around = new ArrayList<>(boxes.size());
+    for (int i = 0; i < boxes.size(); i++) {
+      Landmarks lm = previous.get(i);
+      RgbImage img = images.get(i);
+      around.add(lm == null ? boxes.get(i)
+          : FaceAligner.landmarksBox(lm, boxes.get(i), img.width(), img.height()));
+    }
+    List<Landmarks> next = landmarker().detect(images, around);
+    List<Landmarks> out = new ArrayList<>(next.size());
+    for (int i = 0; i < next.size(); i++) {
+      out.add(next.get(i) != null ? next.get(i) : previous.get(i));
     }
     return out;
   }

@@ -18,10 +18,14 @@ import org.facerec.model.FaceModel;
  * @param modelId the encoder ({@link FaceModel} id) the chips are for: size and alignment
  * @param cropMargin margin around the square box in {@link Alignment#CROP} mode, per edge, as a
  *     fraction of the side
+ * @param landmarkPasses how often the landmark net runs: the first pass on the detection box,
+ *     each further pass on the box of the previous pass's landmarks (face-api.js's aligned box),
+ *     which frames the face the way the net was trained and steadies the points (measured on all
+ *     lfw-dev pairs: 1 pass 97.70%, 2 passes 98.17%)
  */
 public record FinderSettings(Detector detector, double minScore, double minFaceSize,
-    Select select, Fallback fallback, Alignment alignment, String modelId, double cropMargin)
-    implements Serializable {
+    Select select, Fallback fallback, Alignment alignment, String modelId, double cropMargin,
+    int landmarkPasses) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The two face detectors. */
@@ -79,6 +83,9 @@ public record FinderSettings(Detector detector, double minScore, double minFaceS
     if (!(cropMargin >= 0 && cropMargin <= 2)) {
       throw new IllegalArgumentException("crop margin must be in [0, 2], not " + cropMargin);
     }
+    if (landmarkPasses < 1 || landmarkPasses > 5) {
+      throw new IllegalArgumentException("landmark passes must be 1 to 5, not " + landmarkPasses);
+    }
     FaceModel.byId(modelId); // fails naming the known ids
   }
 
@@ -89,7 +96,7 @@ public record FinderSettings(Detector detector, double minScore, double minFaceS
   public static FinderSettings defaults() {
     return new FinderSettings(Detector.SSD, SsdMobileNetV1.DEFAULT_MIN_SCORE, 0, Select.LARGEST,
         Fallback.NONE, Alignment.LANDMARKS, FaceModel.DEFAULT.id(),
-        FaceAligner.DEFAULT_CROP_MARGIN);
+        FaceAligner.DEFAULT_CROP_MARGIN, 2);
   }
 
   public FaceModel faceModel() {
@@ -98,41 +105,46 @@ public record FinderSettings(Detector detector, double minScore, double minFaceS
 
   public FinderSettings withDetector(Detector d) {
     return new FinderSettings(d, minScore, minFaceSize, select, fallback, alignment, modelId,
-        cropMargin);
+        cropMargin, landmarkPasses);
   }
 
   public FinderSettings withMinScore(double s) {
     return new FinderSettings(detector, s, minFaceSize, select, fallback, alignment, modelId,
-        cropMargin);
+        cropMargin, landmarkPasses);
   }
 
   public FinderSettings withMinFaceSize(double px) {
     return new FinderSettings(detector, minScore, px, select, fallback, alignment, modelId,
-        cropMargin);
+        cropMargin, landmarkPasses);
   }
 
   public FinderSettings withSelect(Select s) {
     return new FinderSettings(detector, minScore, minFaceSize, s, fallback, alignment, modelId,
-        cropMargin);
+        cropMargin, landmarkPasses);
   }
 
   public FinderSettings withFallback(Fallback f) {
     return new FinderSettings(detector, minScore, minFaceSize, select, f, alignment, modelId,
-        cropMargin);
+        cropMargin, landmarkPasses);
   }
 
   public FinderSettings withAlignment(Alignment a) {
     return new FinderSettings(detector, minScore, minFaceSize, select, fallback, a, modelId,
-        cropMargin);
+        cropMargin, landmarkPasses);
   }
 
   public FinderSettings withModel(FaceModel m) {
     return new FinderSettings(detector, minScore, minFaceSize, select, fallback, alignment,
-        m.id(), cropMargin);
+        m.id(), cropMargin, landmarkPasses);
+  }
+
+  public FinderSettings withLandmarkPasses(int passes) {
+    return new FinderSettings(detector, minScore, minFaceSize, select, fallback, alignment,
+        modelId, cropMargin, passes);
   }
 
   public FinderSettings withCropMargin(double margin) {
     return new FinderSettings(detector, minScore, minFaceSize, select, fallback, alignment,
-        modelId, margin);
+        modelId, margin, landmarkPasses);
   }
 }

@@ -24,4 +24,17 @@ public final class Crop {
     int y = (img.height() - size) / 2;
     return box(img, x, y, size, size);
   }
+
+  /** {@code img} flipped left to right. */
+  public static RgbImage mirror(RgbImage img) {
+    int w = img.width();
+    byte[] in = img.rgb();
+    byte[] out = new byte[in.length];
+    for (int y = 0; y < img.height(); y++) {
+      for (int x = 0; x < w; x++) {
+        System.arraycopy(in, 3 * (y * w + x), out, 3 * (y * w + w - 1 - x), 3);
+      }
+    }
+    return new RgbImage(w, img.height(), out);
+  }
 }

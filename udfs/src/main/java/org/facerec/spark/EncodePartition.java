@@ -22,10 +22,12 @@ import org.facerec.detect.Detection;
 import org.facerec.detect.Face;
 import org.facerec.detect.FaceFinder;
 import org.facerec.detect.FinderSettings;
+import org.facerec.image.Crop;
 import org.facerec.image.ImageDecoder;
 import org.facerec.image.Resize;
 import org.facerec.image.RgbImage;
 import org.facerec.model.FaceEncoder;
+import org.facerec.model.FaceModel;
 import org.facerec.model.ModelWeights;
 
 /**
@@ -246,6 +248,9 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
         if (it.chip != null) {
           todo.add(it);
           chips.add(it.chip);
+          if (options.mirror()) {
+            chips.add(Crop.mirror(it.chip));
+          }
         }
       }
       if (chips.isEmpty()) {
@@ -253,9 +258,12 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       }
       try {
         List<float[]> out = predictor().batchPredict(chips);
+        FaceModel model = encoder().faceModel();
         for (int i = 0; i < todo.size(); i++) {
-          todo.get(i).embedding = out.get(i);
-          todo.get(i).chip = null;
+          Item it = todo.get(i);
+          it.embedding = options.mirror() ? model.combine(out.get(2 * i), out.get(2 * i + 1))
+              : out.get(i);
+          it.chip = null;
         }
       } catch (TranslateException e) {
         throw new IllegalStateException("encoding a batch of " + chips.size() + " failed", e);

@@ -21,9 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /** The façade: the golden pipeline through it, its policies, fallback and settings. */
 class FaceFinderTest {
+  /** face-api.js's own pipeline: one landmark pass on the best SSD box. */
   private static final FinderSettings GOLDEN = FinderSettings.defaults()
       .withMinScore(SsdMobileNetV1GoldenTest.MIN_SCORE)
-      .withSelect(FinderSettings.Select.BEST_SCORE);
+      .withSelect(FinderSettings.Select.BEST_SCORE)
+      .withLandmarkPasses(1);
 
   @Test
   void bestSsdBoxThenLandmarksMatchFaceApiJsOnEightImages() {
@@ -164,8 +166,9 @@ class FaceFinderTest {
     assertThatThrownBy(() -> s.withMinFaceSize(-1)).hasMessageContaining(">= 0");
     assertThatThrownBy(() -> new FinderSettings(FinderSettings.Detector.SSD, 0.5, 0,
         FinderSettings.Select.ALL, FinderSettings.Fallback.NONE,
-        FinderSettings.Alignment.LANDMARKS, "no-such-model", 0.1))
+        FinderSettings.Alignment.LANDMARKS, "no-such-model", 0.1, 2))
         .hasMessageContaining("dlib-resnet-v1");
+    assertThatThrownBy(() -> s.withLandmarkPasses(0)).hasMessageContaining("1 to 5");
   }
 
   @Test

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class LfwAlignmentTest {
   /** ALIGNMENT.md's policy for LFW-like photos: a low score, the face nearest the centre. */
-  static final FinderSettings LFW = FinderSettings.defaults().withMinScore(0.05)
+  public static final FinderSettings LFW = FinderSettings.defaults().withMinScore(0.05)
       .withSelect(FinderSettings.Select.NEAREST_CENTRE)
       .withFallback(FinderSettings.Fallback.WHOLE_IMAGE);
 
