@@ -170,6 +170,33 @@ public final class Outputs {
     sweep(fs, target, dest);
   }
 
+  /**
+   * Writes {@code text} (UTF-8) as the file {@code dest}, made from the driver (a report, a JSON
+   * summary): on object stores one upload, shown whole on close; elsewhere a hidden sibling
+   * swapped in.
+   */
+  public static void writeText(SparkSession spark, String dest, String text) throws IOException {
+    Path target = Inputs.qualified(spark, dest);
+    FileSystem fs = target.getFileSystem(conf(spark));
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    try {
+      if (renameIsAtomic(fs)) {
+        Path file = sibling(target, CSV_STAGING);
+        try (OutputStream out = fs.create(file, false)) {
+          out.write(bytes);
+        }
+        swapIn(fs, file, target);
+      } else {
+        try (OutputStream out = fs.create(target, true)) {
+          out.write(bytes);
+        }
+      }
+    } catch (IOException e) {
+      throw failed(dest, e);
+    }
+    sweep(fs, target, dest);
+  }
+
   /** The commit point of a pointer table: one small object, written whole or not at all. */
   private static void writePointer(FileSystem fs, Path table, String version) throws IOException {
     Path pointer = new Path(table, POINTER);
