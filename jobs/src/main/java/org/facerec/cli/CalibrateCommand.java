@@ -1,0 +1,57 @@
+package org.facerec.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.facerec.jobs.CalibrateJob;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+    description = {"The threshold for a target false accept rate, on labelled pairs: the highest "
+        + "whose FAR is at most the target. Prints it with the FAR and FRR it measures.",
+        "Pairs: --pairs PAIRS --images ROOT (encoded as evaluate does) or --distances "
+            + "OUT/pairs.csv of an earlier evaluate (no encoding).",
+        "--write FILE sets facerec.threshold.<model> in that conf file (kept otherwise as it "
+            + "is); verify and identify read it with --conf FILE."})
+final class CalibrateCommand implements Callable<Integer> {
+  @Option(names = "--far", required = true, paramLabel = "RATE",
+      description = "Target false accept rate, e.g. 1e-3.")
+  double far;
+
+  @Option(names = "--pairs", paramLabel = "PAIRS",
+      description = "Labelled pairs: CSV fold,path1,path2,same or LFW's pairs.txt.")
+  String pairs;
+
+  @Option(names = "--images", paramLabel = "ROOT",
+      description = "The folder the pairs' paths are relative to.")
+  String images;
+
+  @Option(names = "--distances", paramLabel = "CSV",
+      description = "The pairs.csv an evaluate run wrote (its model's distances).")
+  String distances;
+
+  @Option(names = "--write", paramLabel = "FILE",
+      description = "Conf file to set facerec.threshold.<model> in (created when missing).")
+  Path write;
+
+  @Option(names = "--json", paramLabel = "FILE",
+      description = "Also write the threshold, FAR, FRR and counts as JSON.")
+  String json;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() throws Exception {
+    CommandLine cl = new CommandLine(this);
+    if ((distances != null) == (pairs != null || images != null)
+        || distances == null && (pairs == null || images == null)) {
+      throw new CommandLine.ParameterException(cl,
+          "give --pairs PAIRS with --images ROOT, or --distances CSV");
+    }
+    return common.run(run -> CalibrateJob.run(run, new CalibrateJob.Request(pairs, images,
+        distances, far, common.model, write, json)));
+  }
+}
