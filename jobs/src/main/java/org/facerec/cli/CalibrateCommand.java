@@ -6,7 +6,9 @@ import org.facerec.jobs.CalibrateJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
     description = {"The threshold for a target false accept rate, on labelled pairs: the highest "
@@ -43,9 +45,12 @@ final class CalibrateCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    CommandLine cl = new CommandLine(this);
+    CommandLine cl = spec.commandLine(); // not a new CommandLine: that would re-inject the mixin
     if ((distances != null) == (pairs != null || images != null)
         || distances == null && (pairs == null || images == null)) {
       throw new CommandLine.ParameterException(cl,

@@ -5,7 +5,9 @@ import org.facerec.jobs.EvaluateJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {"Accuracy on labelled images: which threshold, and how many false accepts.",
@@ -44,9 +46,12 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    CommandLine cl = new CommandLine(this);
+    CommandLine cl = spec.commandLine(); // not a new CommandLine: that would re-inject the mixin
     if (identification == (pairs != null)) {
       throw new CommandLine.ParameterException(cl, "give --pairs PAIRS or --identification");
     }

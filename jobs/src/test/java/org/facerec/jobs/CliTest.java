@@ -14,7 +14,8 @@ class CliTest extends SparkTest {
   @Test
   void helpListsTheJobs() {
     Result r = ok("--help");
-    assertThat(r.out()).contains("enroll", "verify", "identify", "embed");
+    assertThat(r.out()).contains("enroll", "verify", "identify", "embed", "evaluate",
+        "calibrate");
     assertThat(ok("verify", "--help").out()).contains("--events", "--table", "--out");
   }
 
@@ -26,6 +27,16 @@ class CliTest extends SparkTest {
     assertThat(facerec("frobnicate").exitCode()).isEqualTo(2);
     Result both = facerec("identify", "--images", "a", "--log", "b", "--table", "t", "--out", "o");
     assertThat(both.exitCode()).isEqualTo(2);
+    Result noPairs = facerec("evaluate", "--images", "i", "--out", "o");
+    assertThat(noPairs.exitCode()).isEqualTo(2);
+    assertThat(noPairs.err()).contains("give --pairs PAIRS or --identification");
+    assertThat(facerec("evaluate", "--pairs", "p", "--identification", "--images", "i", "--out",
+        "o").exitCode()).isEqualTo(2);
+    assertThat(facerec("evaluate", "--pairs", "p", "--strangers", "0.1", "--images", "i",
+        "--out", "o").exitCode()).isEqualTo(2);
+    Result noSource = facerec("calibrate", "--far", "1e-3", "--pairs", "p");
+    assertThat(noSource.exitCode()).isEqualTo(2);
+    assertThat(noSource.err()).contains("give --pairs PAIRS with --images ROOT, or --distances");
   }
 
   @Test
