@@ -146,6 +146,7 @@ public final class EvaluateJob {
     facts.put("threshold", String.format(Locale.ROOT, "%s (most accurate on all pairs: "
         + "accuracy %s, FAR %s, FRR %s)", fmt(m.best().threshold()), pct(m.best().accuracy()),
         pct(m.best().far()), pct(m.best().frr())));
+    failedFact(facts, failed, out);
     facts.put("output", String.join(", ", out + "/metrics.json", out + "/report.html",
         out + "/pairs.csv", out + "/failed_images.csv"));
     return new Summary("evaluate", statusCounts(v.images()), v.images().size(),
@@ -282,6 +283,7 @@ public final class EvaluateJob {
     facts.put("rank-5", pct(m.rank5()));
     Calibration dir = m.dirAtFar(1e-2);
     facts.put("DIR at FAR 1e-2", dir == null ? "n/a (no strangers: --strangers F)" : atFar(dir));
+    failedFact(facts, failed, out);
     facts.put("output", String.join(", ", out + "/metrics.json", out + "/report.html",
         out + "/probes.csv", out + "/failed_images.csv"));
     return new Summary("evaluate", statusCounts(enc), enc.size(), run.elapsedSeconds(), facts);
@@ -333,6 +335,21 @@ public final class EvaluateJob {
       }
     });
     return out;
+  }
+
+  /** The first few failed images in the summary; all of them are in failed_images.csv. */
+  private static void failedFact(Map<String, String> facts, Map<String, String> failed,
+      String out) {
+    if (failed.isEmpty()) {
+      return;
+    }
+    StringBuilder sb = new StringBuilder();
+    failed.entrySet().stream().limit(3).forEach(e -> sb.append("\n    ").append(e.getKey())
+        .append(" (").append(e.getValue()).append(')'));
+    if (failed.size() > 3) {
+      sb.append("\n    ...");
+    }
+    facts.put("failed images", failed.size() + ", in " + out + "/failed_images.csv:" + sb);
   }
 
   private static Map<String, Long> statusCounts(Map<String, Encoded> images) {
