@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +22,12 @@ import org.apache.spark.sql.Row;
 import org.facerec.LfwDev;
 import org.facerec.eval.Pair;
 import org.facerec.eval.PairsFile;
+import org.facerec.image.Crop;
+import org.facerec.image.Framing;
+import org.facerec.image.RgbImage;
 import org.facerec.match.Distances;
+import org.facerec.model.FaceEncoder;
+import org.facerec.model.FaceModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,9 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * evaluate and calibrate through the command line on lfw-dev subsets, with the LFW framing preset
  * and no detection (fast). Every metric is checked against a brute-force computation in this
- * test, from encodings made without Spark (LfwDev's own encoder): the k-fold protocol and the
- * calibration by trying every threshold, the AUC by comparing every genuine pair with every
- * impostor pair, the ranks by sorting each probe's gallery distances.
+ * test, from encodings made without Spark (mirror-averaged, as the jobs encode by default): the
+ * k-fold protocol and the calibration by trying every threshold, the AUC by comparing every
+ * genuine pair with every impostor pair, the ranks by sorting each probe's gallery distances.
  */
 class EvaluateJobTest extends SparkTest {
   static final String[] NO_DETECTION = {"--align", "none", "--framing", "lfw"};
@@ -55,7 +63,7 @@ class EvaluateJobTest extends SparkTest {
     out = dir.resolve("eval");
     ok(args("evaluate", "--pairs", csv.toString(), "--images", images.toString(), "--out",
         out.toString()));
-    enc = LfwDev.encodings(PairsFile.distinctPaths(pairs));
+    enc = encodings(PairsFile.distinctPaths(pairs));
 
     small = LfwDev.pairs(2, 10);
     brokenRoot = dir.resolve("broken");
@@ -163,7 +171,7 @@ class EvaluateJobTest extends SparkTest {
     List<Row> rows = pairsCsv(o);
     double[] d = new double[small.size()];
     boolean[] failed = new boolean[small.size()];
-    Map<String, float[]> e = LfwDev.encodings(PairsFile.distinctPaths(small));
+    Map<String, float[]> e = encodings(PairsFile.distinctPaths(small));
     int failedPairs = 0;
     for (int i = 0; i < d.length; i++) {
       Pair p = small.get(i);
@@ -254,7 +262,7 @@ class EvaluateJobTest extends SparkTest {
     assertThat(m).containsEntry("gallery", 30).containsEntry("probes", probes.size())
         .containsEntry("failed_images", 1).containsEntry("model_id", "dlib-resnet-v1");
 
-    Map<String, float[]> e = LfwDev.encodings(used);
+    Map<String, float[]> e = encodings(used);
     int mates = 0;
     int rank1 = 0;
     int rank5 = 0;
@@ -389,6 +397,33 @@ class EvaluateJobTest extends SparkTest {
   }
 
   // --- helpers and the brute force ---
+
+  /**
+   * The encodings the jobs make by default, made here without Spark: each image framed by the
+   * LFW preset, its chip and the chip's mirror image encoded, their mean kept
+   * ({@code facerec.encode.mirror}).
+   */
+  static Map<String, float[]> encodings(Collection<String> paths) {
+    Map<String, float[]> out = new HashMap<>();
+    List<String> todo = new ArrayList<>(new LinkedHashSet<>(paths));
+    try (FaceEncoder encoder = LfwDev.encoder()) {
+      FaceModel model = encoder.faceModel();
+      for (int from = 0; from < todo.size(); from += 16) {
+        List<String> batch = todo.subList(from, Math.min(todo.size(), from + 16));
+        List<RgbImage> chips = new ArrayList<>();
+        for (String p : batch) {
+          RgbImage chip = Framing.LFW.apply(LfwDev.image(p), model.inputSize());
+          chips.add(chip);
+          chips.add(Crop.mirror(chip));
+        }
+        float[][] e = encoder.encode(chips);
+        for (int i = 0; i < batch.size(); i++) {
+          out.put(batch.get(i), model.combine(e[2 * i], e[2 * i + 1]));
+        }
+      }
+    }
+    return out;
+  }
 
   static String[] args(String... a) {
     List<String> all = new ArrayList<>(List.of(a));
