@@ -131,4 +131,13 @@ class OutputsTest extends SparkTest {
     assertThat(Files.readAllLines(csv)).containsExactly("id", "c");
     assertThat(names(dir)).containsExactly("out.csv");
   }
+
+  @Test
+  void aTextFileIsReplacedWholeAndLeavesNothingBeside() throws IOException {
+    Path file = dir.resolve("report.html");
+    Outputs.writeText(spark, file.toString(), "first");
+    Outputs.writeText(spark, file.toString(), "second é");
+    assertThat(Files.readString(file)).isEqualTo("second é");
+    assertThat(names(dir)).containsExactly("report.html");
+  }
 }
