@@ -74,11 +74,7 @@ public final class CommonOptions {
 
   /** Settings from every source, command options last. */
   Settings settings(SparkSession session) throws IOException {
-    Map<String, String> sessionConf = new LinkedHashMap<>();
-    for (scala.Tuple2<String, String> t : session.sparkContext().getConf().getAll()) {
-      sessionConf.put(t._1(), t._2());
-    }
-    Settings s = Settings.load(sessionConf, conf, set);
+    Settings s = Settings.load(Settings.sessionConf(session), conf, set);
     if (model != null) {
       s = s.with(Settings.MODEL, model);
     }
