@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "facerec", mixinStandardHelpOptions = true, version = "facerec 0.1.0",
     description = "Face recognition as Spark batch jobs.",
     subcommands = {EnrollCommand.class, VerifyCommand.class, IdentifyCommand.class,
-        EmbedCommand.class, ShowCommand.class, EraseCommand.class})
+        EmbedCommand.class, ShowCommand.class, EraseCommand.class, QueryCommand.class})
 public final class Facerec implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

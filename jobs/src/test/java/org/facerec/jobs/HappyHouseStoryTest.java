@@ -20,17 +20,27 @@ import org.junit.jupiter.api.io.TempDir;
 class HappyHouseStoryTest extends SparkTest {
   static final Path SAMPLES = Path.of("../sample-data/happy-house").toAbsolutePath().normalize();
   static Path images;
+  static Path demo;
+  static String conf = SAMPLES.resolve("facerec.conf").toString();
 
   @TempDir
   static Path out;
 
+  /** The demo: enroll, verify and identify with its settings. */
   @BeforeAll
-  static void enrol() {
+  static void runTheDemo() {
     images = TestData.data("happy-house/images");
     Result r = ok("enroll", "--manifest", SAMPLES.resolve("residents.csv").toString(),
         "--images-root", images.toString(), "--table", out.resolve("residents").toString(),
-        "--conf", SAMPLES.resolve("facerec.conf").toString());
+        "--conf", conf);
     assertThat(r.out()).contains("OK               12");
+    demo = out.resolve("demo");
+    ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
+        images.toString(), "--table", out.resolve("residents").toString(), "--out",
+        demo.toString(), "--conf", conf);
+    ok("identify", "--log", SAMPLES.resolve("camera-log.csv").toString(), "--images-root",
+        images.toString(), "--table", out.resolve("residents").toString(), "--out",
+        demo.toString(), "--conf", conf, "--top-k", "3");
   }
 
   @Test
@@ -50,16 +60,8 @@ class HappyHouseStoryTest extends SparkTest {
 
   @Test
   void theDemoSettingsTellTheStory() {
-    Path o = out.resolve("demo");
-    String conf = SAMPLES.resolve("facerec.conf").toString();
-    ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
-        images.toString(), "--table", out.resolve("residents").toString(), "--out", o.toString(),
-        "--conf", conf);
-    ok("identify", "--log", SAMPLES.resolve("camera-log.csv").toString(), "--images-root",
-        images.toString(), "--table", out.resolve("residents").toString(), "--out", o.toString(),
-        "--conf", conf, "--top-k", "3");
-    assertStory(o);
-    Map<String, Row> verify = byKey(o.resolve("verify.parquet"));
+    assertStory(demo);
+    Map<String, Row> verify = byKey(demo.resolve("verify.parquet"));
     // with this framing the threshold alone separates them, and the rank rule agrees
     assertThat(verify.get("e1").<Double>getAs("distance")).isLessThan(0.35);
     assertThat(verify.get("e2").<Double>getAs("distance")).isGreaterThan(0.35);
@@ -91,6 +93,57 @@ class HappyHouseStoryTest extends SparkTest {
         "--rank-margin", "off", "--align", "none");
     assertThat(byKey(off.resolve("verify.parquet")).get("e2").<String>getAs("decision"))
         .isEqualTo("ACCEPT");
+  }
+
+  /** The README's query of one resident's events, over two output tables as views. */
+  @Test
+  void queryJoinsTheOutputsAndTheResidentsWithTheFaceFunctions() throws java.io.IOException {
+    String[] views = {"--table", "residents=" + out.resolve("residents"), "--table",
+        "verifications=" + demo.resolve("verify.parquet"), "--table",
+        "identifications=" + demo.resolve("identify.parquet"), "--conf", conf};
+    Result events = ok(with(views, "SELECT 'verify' AS job, event_id, decision, "
+        + "round(distance, 4) AS distance FROM verifications WHERE claimed_id = 'bertrand' "
+        + "UNION ALL SELECT 'identify', event_id, decision, round(distance, 4) "
+        + "FROM identifications WHERE identity = 'bertrand' ORDER BY job, event_id"));
+    List<String> lines = events.out().lines().toList();
+    assertThat(lines.get(0)).matches("job +event_id +decision +distance");
+    assertThat(lines.get(1)).matches("-+  -+  -+  -+");
+    assertThat(lines.subList(2, lines.size())).satisfiesExactly(
+        l -> assertThat(l).matches("identify +cam1 +MATCH +0\\.\\d{4}"),
+        l -> assertThat(l).matches("identify +cam3 +MATCH +0\\.\\d{4}"),
+        l -> assertThat(l).matches("verify +e3 +ACCEPT +0\\.\\d{4}"),
+        l -> assertThat(l).matches("verify +e4 +ACCEPT +0\\.\\d{4}"),
+        l -> assertThat(l).isEqualTo("(4 rows)"));
+
+    // the functions see the stored encodings: identify's distance again, from SQL
+    Path csv = out.resolve("query/same.csv");
+    Result written = ok(with(views, "--out", csv.toString(), "SELECT i.event_id, "
+        + "face_distance(i.embedding, r.embedding) = i.distance AS same, "
+        + "face_nearest(i.embedding, 'residents', 3) AS nearest, i.candidates "
+        + "FROM identifications i JOIN residents r ON r.resident_id = i.identity "
+        + "ORDER BY i.event_id"));
+    assertThat(written.out()).isEqualTo("facerec query: 6 rows written to " + csv + "\n");
+    List<String> rows = java.nio.file.Files.readAllLines(csv);
+    assertThat(rows).hasSize(7);
+    assertThat(rows.get(0)).isEqualTo("event_id,same,nearest,candidates");
+    for (String row : rows.subList(1, 7)) {
+      assertThat(row).contains(",true,");
+      // face_nearest's top 3 are identify's candidates, as the same JSON
+      String json = row.substring(row.indexOf(",true,") + 6);
+      assertThat(json).matches("(\"\\[.*\\]\"),\\1");
+    }
+
+    Result bad = facerec(with(views, "SELECT nope FROM residents"));
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).startsWith("facerec query: ").contains("nope");
+    assertThat(bad.err().strip().lines().count()).isEqualTo(1);
+  }
+
+  private static String[] with(String[] views, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("query"));
+    args.addAll(List.of(views));
+    args.addAll(List.of(more));
+    return args.toArray(new String[0]);
   }
 
   static void assertStory(Path o) {

@@ -37,8 +37,25 @@ class FaceFunctionsTest {
   static final Map<String, float[]> ENC = new HashMap<>();
   static final Map<String, String> WHO = new HashMap<>();
 
+  /** The README's queries: residents whose photos disagree, and the closest residents. */
+  static final String FAR_APART = "SELECT a.resident_id, count(*) AS photo_pairs, "
+      + "round(max(face_distance(a.embedding, b.embedding)), 4) AS widest "
+      + "FROM residents a JOIN residents b "
+      + "ON a.resident_id = b.resident_id AND a.image_path < b.image_path "
+      + "WHERE a.status = 'OK' AND b.status = 'OK' "
+      + "GROUP BY a.resident_id HAVING NOT bool_and(face_match(a.embedding, b.embedding)) "
+      + "ORDER BY widest DESC";
+  static final String LOOK_ALIKES = "SELECT a.resident_id, b.resident_id AS look_alike, "
+      + "round(min(face_distance(a.embedding, b.embedding)), 4) AS distance "
+      + "FROM residents a JOIN residents b ON a.resident_id < b.resident_id "
+      + "WHERE a.status = 'OK' AND b.status = 'OK' "
+      + "GROUP BY a.resident_id, b.resident_id ORDER BY distance LIMIT 10";
+  static String mistaken;
+  static String mistakenFor;
+
+  /** Five people with three photos each, and the first given a fourth photo of the second. */
   @BeforeAll
-  static void enrolFifteenPhotos() throws IOException {
+  static void enrolSixteenPhotos() throws IOException {
     spark = SparkSession.builder().master("local[2]").appName("facerec-sql-test")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
@@ -48,24 +65,31 @@ class FaceFunctionsTest {
         .config("spark.facerec.align", "none")
         .config("spark.facerec.framing", "lfw")
         .getOrCreate();
-    // five people with three photos each
     Path lfw = TestData.data("lfw-dev/images");
     List<String> manifest = new ArrayList<>(List.of("resident_id,path"));
     Path images = Files.createDirectories(dir.resolve("images"));
+    Path spare = null;
     try (var people = Files.list(lfw)) {
       for (Path person : people.sorted().toList()) {
         List<Path> photos;
         try (var f = Files.list(person)) {
-          photos = f.sorted().limit(3).toList();
+          photos = f.sorted().limit(4).toList();
         }
-        if (photos.size() == 3 && manifest.size() < 16) {
-          for (Path p : photos) {
+        if (photos.size() == 4 && manifest.size() < 16) {
+          for (Path p : photos.subList(0, 3)) {
             Path copy = Files.copy(p, images.resolve(p.getFileName()));
             manifest.add(person.getFileName() + "," + copy);
+          }
+          if (manifest.size() == 7) {
+            mistakenFor = person.getFileName().toString();
+            spare = photos.get(3);
           }
         }
       }
     }
+    // an enrolment mistake: the first resident is given a photo of the second
+    mistaken = manifest.get(1).split(",")[0];
+    manifest.add(mistaken + "," + Files.copy(spare, images.resolve("mistake.jpg")));
     Files.write(dir.resolve("manifest.csv"), manifest);
     SparkTest.ok("enroll", "--manifest", dir.resolve("manifest.csv").toString(), "--table",
         dir.resolve("residents").toString());
@@ -75,7 +99,7 @@ class FaceFunctionsTest {
       ENC.put(r.getAs("image_path"), Embeddings.of(r, r.fieldIndex("embedding")));
       WHO.put(r.getAs("image_path"), r.getAs("resident_id"));
     }
-    assertThat(ENC).hasSize(15);
+    assertThat(ENC).hasSize(16);
   }
 
   @AfterAll
@@ -92,7 +116,7 @@ class FaceFunctionsTest {
         + "AS c, face_match(a.embedding, b.embedding) AS m, "
         + "face_match(a.embedding, b.embedding, 0.45) AS m45 "
         + "FROM residents a CROSS JOIN residents b").collectAsList();
-    assertThat(rows).hasSize(225);
+    assertThat(rows).hasSize(256);
     int same = 0;
     for (Row r : rows) {
       float[] a = ENC.get(r.getString(0));
@@ -118,7 +142,7 @@ class FaceFunctionsTest {
     List<Row> rows = spark.sql("SELECT path, face_embed(content) AS e, "
         + "face_embed_result(content) AS r FROM binaryFile.`" + dir.resolve("images") + "`")
         .collectAsList();
-    assertThat(rows).hasSize(15);
+    assertThat(rows).hasSize(16);
     for (Row r : rows) {
       float[] enrolled = ENC.get(r.getString(0));
       assertThat(enrolled).as(r.getString(0)).isNotNull();
@@ -142,7 +166,7 @@ class FaceFunctionsTest {
   void faceNearestEqualsABruteForceScan() {
     List<Row> rows = spark.sql("SELECT image_path, face_nearest(embedding, 'residents', 3) AS n3, "
         + "face_nearest(embedding, 'residents') AS n1 FROM residents").collectAsList();
-    assertThat(rows).hasSize(15);
+    assertThat(rows).hasSize(16);
     for (Row r : rows) {
       float[] probe = ENC.get(r.getString(0));
       Map<String, Double> best = new HashMap<>();
@@ -157,12 +181,35 @@ class FaceFunctionsTest {
         assertThat(n3.get(i).getDouble(1)).isEqualTo(brute.get(i).getValue());
       }
       assertThat(r.getList(2)).hasSize(1);
-      assertThat(((Row) r.getList(2).get(0)).getString(0)).isEqualTo(WHO.get(r.getString(0)));
+      assertThat(((Row) r.getList(2).get(0)).getString(0)).isEqualTo(brute.get(0).getKey());
     }
     assertThatThrownBy(() -> spark.sql("SELECT face_nearest(embedding, image_path) FROM "
         + "residents").collect()).hasMessageContaining("must name a table or view");
     assertThatThrownBy(() -> spark.sql("SELECT face_nearest(embedding, 'nope') FROM residents")
         .collect()).hasMessageContaining("nope");
+  }
+
+  @Test
+  void theReadmeQueriesFindTheEnrolmentMistake() {
+    String table = "residents=" + dir.resolve("residents");
+    List<String> far = SparkTest.ok("query", "--table", table, FAR_APART).out().lines().toList();
+    assertThat(far.get(0)).matches("resident_id +photo_pairs +widest");
+    assertThat(far.subList(2, far.size())).as(String.join("\n", far)).satisfiesExactly(
+        l -> assertThat(l).matches(mistaken + " +6 +0\\.\\d+"),
+        l -> assertThat(l).isEqualTo("(1 row)"));
+
+    List<String> alike = SparkTest.ok("query", "--table", table, LOOK_ALIKES).out().lines()
+        .toList();
+    assertThat(alike.get(0)).matches("resident_id +look_alike +distance");
+    assertThat(alike).hasSize(2 + 10 + 1);
+    // the photo of someone else makes the mistaken resident look like him
+    assertThat(alike.get(2)).matches(mistaken + " +" + mistakenFor + " +0\\.\\d{4}");
+    double previous = 0;
+    for (String line : alike.subList(2, 12)) {
+      double d = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      assertThat(d).isGreaterThanOrEqualTo(previous);
+      previous = d;
+    }
   }
 
   @Test
@@ -181,7 +228,7 @@ class FaceFunctionsTest {
         + "face_error(slice(embedding, 1, 127)) AS e1, face_error(embedding) AS ok, "
         + "face_error(array(1.0, NULL), NULL) AS e2 "
         + "FROM residents").collectAsList();
-    assertThat(rows).hasSize(15);
+    assertThat(rows).hasSize(16);
     for (Row r : rows) {
       assertThat(r.getDouble(1)).isZero();
       for (int i = 2; i <= 9; i++) {
