@@ -54,6 +54,9 @@ public final class Settings implements Serializable {
   public static final String TOP_K = "facerec.identify.top-k";
   public static final String BROADCAST_MAX_ROWS = "facerec.identify.broadcast-max-rows";
   public static final String BLOCK_ROWS = "facerec.identify.block-rows";
+  // report.html of verify and identify (AuditReports)
+  public static final String REPORT_MARGIN = "facerec.report.margin";
+  public static final String REPORT_MAX_ITEMS = "facerec.report.max-items";
   // outputs and data protection (Outputs, Protection)
   public static final String OUTPUT_COMMIT = "facerec.output.commit";
   public static final String ENCRYPTION = "facerec.encryption.enabled";
