@@ -296,8 +296,10 @@ final class AuditReports {
         lines.add(x.getAs("error"));
       }
       photos.pathLine(x, lines);
-      List<Photo> ps = decision.equals(FaceStatus.BAD_IMAGE.name())
-          || decision.equals(FaceStatus.BAD_ROW.name()) ? List.of() : List.of(photos.probe(x));
+      // an image that could not be read is not read again for its thumbnail
+      List<Photo> ps = List.of(decision.equals(FaceStatus.BAD_IMAGE.name())
+          || decision.equals(FaceStatus.BAD_ROW.name())
+          ? new Photo("probe", null, "not readable") : photos.probe(x));
       Object claimed = Arrays.asList(x.schema().fieldNames()).contains("claimed_id")
           ? x.getAs("claimed_id") : null;
       items.add(new Item(decision + " · " + x.getAs("event_id")

@@ -25,7 +25,7 @@ public final class Html {
       ".charts{display:flex;flex-wrap:wrap;gap:16px}",
       ".cards{display:flex;flex-wrap:wrap;gap:12px}",
       ".card{border:1px solid #ddd;border-radius:4px;padding:6px;background:#fafafa;",
-      "width:min-content}.card .images{white-space:nowrap}",
+      "width:min-content;min-width:236px}.card .images{white-space:nowrap}",
       ".card img,.card .missing{display:inline-block;vertical-align:top;margin:0 2px;",
       "width:112px;height:112px;background:#eee}",
       ".card img{object-fit:contain}",
