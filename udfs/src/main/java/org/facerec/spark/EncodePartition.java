@@ -29,9 +29,10 @@ import org.facerec.model.FaceEncoder;
 import org.facerec.model.ModelWeights;
 
 /**
- * Reads, decodes, finds the face in (or frames) and encodes the image named in each row, a batch
- * at a time, and appends the {@link #COLUMNS} to the row. The model comes from the per-JVM {@link ModelHolder}; the task's
- * predictor is closed when the task completes (not when this method returns: the iterator is lazy).
+ * Reads, decodes, finds the face in (or frames) and encodes the image named in each row (or held
+ * in it: {@link #ofContent}), a batch at a time, and appends the {@link #COLUMNS} to the row. The
+ * model comes from the per-JVM {@link ModelHolder}; the task's predictor is closed when the task
+ * completes (not when this method returns: the iterator is lazy).
  * Image bytes never leave the partition.
  */
 public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
