@@ -74,11 +74,7 @@ public final class CommonOptions {
 
   /** Settings from every source, command options last. */
   Settings settings(SparkSession session) throws IOException {
-    Map<String, String> sessionConf = new LinkedHashMap<>();
-    for (scala.Tuple2<String, String> t : session.sparkContext().getConf().getAll()) {
-      sessionConf.put(t._1(), t._2());
-    }
-    Settings s = Settings.load(sessionConf, conf, set);
+    Settings s = Settings.load(Settings.sessionConf(session), conf, set);
     if (model != null) {
       s = s.with(Settings.MODEL, model);
     }
@@ -104,11 +100,16 @@ public final class CommonOptions {
 
   /** Runs {@code job} in a session: the cluster's, an active one, or an embedded local one. */
   int run(JobBody job) throws Exception {
+    return print(run -> job.run(run).render());
+  }
+
+  /** Runs {@code body} like {@link #run} and prints the text it returns. */
+  int print(TextBody body) throws Exception {
     boolean own = SparkSession.getDefaultSession().isEmpty() && !Sessions.underSparkSubmit();
     SparkSession session = Sessions.get(sparkOverrides());
     try {
       Run run = new Run(session, settings(session));
-      command.commandLine().getOut().print(job.run(run).render());
+      command.commandLine().getOut().print(body.run(run));
       command.commandLine().getOut().flush();
       return 0;
     } finally {
@@ -121,5 +122,10 @@ public final class CommonOptions {
   /** A job to run in a session. */
   interface JobBody {
     org.facerec.jobs.Summary run(Run run) throws Exception;
+  }
+
+  /** Work in a session whose outcome is text to print. */
+  interface TextBody {
+    String run(Run run) throws Exception;
   }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Face recognition as Spark batch jobs.",
     subcommands = {EnrollCommand.class, VerifyCommand.class, IdentifyCommand.class,
         EmbedCommand.class, ShowCommand.class, EraseCommand.class, EvaluateCommand.class,
-        CalibrateCommand.class})
+        CalibrateCommand.class, QueryCommand.class})
 public final class Facerec implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -27,7 +28,9 @@ import org.facerec.spark.FaceStatus;
  *       the nearest other resident ({@code nearest_id}: that decision used their encodings);
  *   <li>identify.parquet: events identified as them ({@code identity}) or listing them among the
  *       candidates (the distances and the decision came from their encodings);
- *   <li>the CSV copies of those tables, rewritten from the rewritten tables.
+ *   <li>the CSV copies of those tables, rewritten from the rewritten tables;
+ *   <li>the reports of verify and identify in those folders, deleted (they show the residents'
+ *       names and photos; the next run of the job writes new ones).
  * </ul>
  *
  * Each table is rewritten through {@link Outputs}: new files, the old ones deleted after the
@@ -108,6 +111,15 @@ public final class EraseJob {
       }
       if (!any) {
         throw new IOException(out + " holds no verify.parquet, identify.parquet or enroll.csv");
+      }
+      // the reports show their photos and names; the next verify or identify writes new ones
+      for (String job : AuditReports.JOBS) {
+        String report = AuditReports.file(out, job);
+        if (Inputs.exists(run.spark(), report)) {
+          Path p = Inputs.qualified(run.spark(), report);
+          p.getFileSystem(run.spark().sparkContext().hadoopConfiguration()).delete(p, false);
+          facts.merge("deleted", report, (a, b) -> a + ", " + b);
+        }
       }
     }
     facts.put("erased", String.join(",", req.residents()));

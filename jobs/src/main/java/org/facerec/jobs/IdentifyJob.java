@@ -49,6 +49,7 @@ public final class IdentifyJob {
   private IdentifyJob() {}
 
   public static Summary run(Run run, Request req) throws IOException {
+    AuditReports.check(run);
     Dataset<Row> residents = run.residents(req.table());
     Dataset<Row> inputs;
     if (req.images() != null) {
@@ -86,7 +87,9 @@ public final class IdentifyJob {
     facts.put("threshold", String.format(Locale.ROOT, "%.4f", run.threshold()));
     facts.put("top-k", Integer.toString(req.topK()));
     facts.put("output", req.out() + "/identify.csv, " + req.out() + "/identify.parquet");
+    facts.put("report", AuditReports.file(req.out(), "identify"));
     Summary s = new Summary("identify", counts, total, run.elapsedSeconds(), facts);
+    AuditReports.identify(run, req, decided, residents, s);
     run.spark().sqlContext().clearCache();
     return s;
   }

@@ -58,7 +58,8 @@ public final class Outputs {
   static final String VERSION_PREFIX = "_v-";
   static final String STAGING = ".staging-";
   static final String OLD = ".old-";
-  static final String CSV_STAGING = ".csv-";
+  /** One-file outputs (CSV copies, report.html) waiting to be swapped in. */
+  static final String FILE_STAGING = ".csv-";
   private static final Pattern UUID_TAIL = Pattern.compile(
       "-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
   /** Schemes whose directory rename is atomic; every other store is committed by pointer. */
@@ -156,7 +157,7 @@ public final class Outputs {
       throw new IOException("Spark wrote no CSV part file under " + staging);
     }
     if (rename) {
-      Path file = sibling(target, CSV_STAGING);
+      Path file = sibling(target, FILE_STAGING);
       rename(fs, part, file);
       fs.delete(staging, true);
       swapIn(fs, file, target);
@@ -171,30 +172,35 @@ public final class Outputs {
   }
 
   /**
-   * Writes {@code text} (UTF-8) as the file {@code dest}, made from the driver (a report, a JSON
-   * summary): on object stores one upload, shown whole on close; elsewhere a hidden sibling
-   * swapped in.
+   * Writes {@code content} as the one file {@code dest} (a report, a JSON summary), replacing it
+   * only once it is complete: written beside it and swapped in where renames are atomic, else one
+   * upload that an object store shows whole or not at all.
    */
-  public static void writeText(SparkSession spark, String dest, String text) throws IOException {
+  public static void writeFile(SparkSession spark, String dest, byte[] content)
+      throws IOException {
     Path target = Inputs.qualified(spark, dest);
     FileSystem fs = target.getFileSystem(conf(spark));
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     try {
       if (renameIsAtomic(fs)) {
-        Path file = sibling(target, CSV_STAGING);
+        Path file = sibling(target, FILE_STAGING);
         try (OutputStream out = fs.create(file, false)) {
-          out.write(bytes);
+          out.write(content);
         }
         swapIn(fs, file, target);
       } else {
         try (OutputStream out = fs.create(target, true)) {
-          out.write(bytes);
+          out.write(content);
         }
       }
     } catch (IOException e) {
       throw failed(dest, e);
     }
     sweep(fs, target, dest);
+  }
+
+  /** {@link #writeFile} for UTF-8 text. */
+  public static void writeText(SparkSession spark, String dest, String text) throws IOException {
+    writeFile(spark, dest, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The commit point of a pointer table: one small object, written whole or not at all. */
@@ -300,7 +306,7 @@ public final class Outputs {
    */
   private static void sweep(FileSystem fs, Path target, String dest) throws IOException {
     try {
-      for (String kind : new String[] {STAGING, OLD, CSV_STAGING}) {
+      for (String kind : new String[] {STAGING, OLD, FILE_STAGING}) {
         for (FileStatus st : leftovers(fs, target, kind)) {
           LOG.info("removing {} left by an earlier run", st.getPath());
           fs.delete(st.getPath(), true);

@@ -117,7 +117,7 @@ public final class Run {
 
   private synchronized Broadcast<ModelWeights> weights() throws IOException {
     if (weights == null) {
-      ModelWeights w = model.readWeights(settings.weightsDir(model));
+      ModelWeights w = settings.readWeights();
       weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(w);
     }
     return weights;
@@ -126,8 +126,7 @@ public final class Run {
   private synchronized Broadcast<FaceFinder.Weights> finderWeights(FinderSettings finder)
       throws IOException {
     if (finderWeights == null) {
-      FaceFinder.Weights w = FaceFinder.Weights.readFor(finder,
-          Settings.resolve(settings.get(Settings.MODELS_DIR)));
+      FaceFinder.Weights w = settings.readFinderWeights(finder);
       finderWeights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(w);
     }
     return finderWeights;

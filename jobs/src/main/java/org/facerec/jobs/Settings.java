@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.facerec.detect.FaceFinder;
 import org.facerec.detect.FinderSettings;
 import org.facerec.image.Framing;
 import org.facerec.model.FaceModel;
+import org.facerec.model.ModelWeights;
 import org.facerec.spark.EncodeOptions;
 
 /**
@@ -54,6 +56,9 @@ public final class Settings implements Serializable {
   public static final String TOP_K = "facerec.identify.top-k";
   public static final String BROADCAST_MAX_ROWS = "facerec.identify.broadcast-max-rows";
   public static final String BLOCK_ROWS = "facerec.identify.block-rows";
+  // report.html of verify and identify (AuditReports)
+  public static final String REPORT_MARGIN = "facerec.report.margin";
+  public static final String REPORT_MAX_ITEMS = "facerec.report.max-items";
   // outputs and data protection (Outputs, Protection)
   public static final String OUTPUT_COMMIT = "facerec.output.commit";
   public static final String ENCRYPTION = "facerec.encryption.enabled";
@@ -137,6 +142,20 @@ public final class Settings implements Serializable {
     }
   }
 
+  /** The settings a session carries: the defaults, then its {@code spark.facerec.*} entries. */
+  public static Settings of(org.apache.spark.sql.SparkSession session) throws IOException {
+    return load(sessionConf(session), null, List.of());
+  }
+
+  /** Every entry of the session's Spark configuration. */
+  public static Map<String, String> sessionConf(org.apache.spark.sql.SparkSession session) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (scala.Tuple2<String, String> t : session.sparkContext().getConf().getAll()) {
+      conf.put(t._1(), t._2());
+    }
+    return conf;
+  }
+
   /** A copy with {@code key} set (command options go through here). */
   public Settings with(String key, String value) {
     Map<String, String> v = new LinkedHashMap<>(values);
@@ -209,6 +228,17 @@ public final class Settings implements Serializable {
   public Path weightsDir(FaceModel model) {
     String own = values.get("facerec.models." + model.id() + ".dir");
     return resolve(own != null && !own.isEmpty() ? own : get(MODELS_DIR));
+  }
+
+  /** The configured model's weights, read from {@link #weightsDir}. */
+  public ModelWeights readWeights() throws IOException {
+    FaceModel m = model();
+    return m.readWeights(weightsDir(m));
+  }
+
+  /** The detector and landmark weights {@code finder} needs, from the models folder. */
+  public FaceFinder.Weights readFinderWeights(FinderSettings finder) throws IOException {
+    return FaceFinder.Weights.readFor(finder, resolve(get(MODELS_DIR)));
   }
 
   /** A path setting resolved against facerec's home when relative. */

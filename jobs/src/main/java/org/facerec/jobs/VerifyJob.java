@@ -55,6 +55,7 @@ public final class VerifyJob {
   private VerifyJob() {}
 
   public static Summary run(Run run, Request req) throws IOException {
+    AuditReports.check(run);
     Dataset<Row> residents = run.residents(req.table());
     Dataset<Row> events = Inputs.readCsv(run.spark(), req.events(), "events CSV",
         List.of("event_id", "image_path", "claimed_id"), List.of(), "image_path",
@@ -101,7 +102,9 @@ public final class VerifyJob {
     facts.put("rank rule", Double.isNaN(margin) ? "off" : String.format(Locale.ROOT,
         "on: REJECT when another resident is nearer by more than %.3f", margin));
     facts.put("output", req.out() + "/verify.csv, " + req.out() + "/verify.parquet");
+    facts.put("report", AuditReports.file(req.out(), "verify"));
     Summary s = new Summary("verify", counts, total, run.elapsedSeconds(), facts);
+    AuditReports.verify(run, req, decided, probes, residents, s);
     run.spark().sqlContext().clearCache();
     return s;
   }

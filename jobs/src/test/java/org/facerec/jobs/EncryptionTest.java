@@ -153,6 +153,29 @@ class EncryptionTest extends SparkTest {
     assertThat(Files.readAllLines(dir.resolve("enroll.csv"))).hasSize(13);
   }
 
+  /** With image paths encrypted, the reports show neither paths nor photos, and say why. */
+  @Test
+  void reportsShowNeitherPathsNorPhotos() throws IOException {
+    for (String job : List.of("verify", "identify")) {
+      String html = Files.readString(dir.resolve("out/" + job + "-report.html"));
+      assertThat(html).as(job).doesNotContain("happy-house/images").doesNotContain("<img")
+          .contains("class=\"missing\"").contains("No photos: image paths are encrypted");
+    }
+  }
+
+  /** query reads the encrypted tables, but prints no encodings. */
+  @Test
+  void queryComputesOnEncodingsButDoesNotPrintThem() {
+    String view = "i=" + dir.resolve("out/identify.parquet");
+    Result r = ok(with("query", "--table", view, "SELECT event_id, "
+        + "face_distance(embedding, embedding) AS d FROM i ORDER BY event_id LIMIT 1"));
+    assertThat(r.out()).contains("cam0      0.0");
+    Result refused = facerec(with("query", "--table", view, "SELECT embedding AS e FROM i"));
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err().strip()).isEqualTo("facerec query: column e holds face encodings, "
+        + "which facerec does not print or write as text while encryption is on");
+  }
+
   @Test
   void embedRefusesToWriteEncodingsInClearText() {
     Result r = facerec(with("embed", "--out", dir.resolve("e.csv").toString(),

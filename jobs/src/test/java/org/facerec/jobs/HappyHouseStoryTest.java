@@ -20,17 +20,28 @@ import org.junit.jupiter.api.io.TempDir;
 class HappyHouseStoryTest extends SparkTest {
   static final Path SAMPLES = Path.of("../sample-data/happy-house").toAbsolutePath().normalize();
   static Path images;
+  static Path demo;
+  static String conf = SAMPLES.resolve("facerec.conf").toString();
 
   @TempDir
   static Path out;
 
+  /** The demo: enroll, verify and identify with its settings. */
   @BeforeAll
-  static void enrol() {
+  static void runTheDemo() {
     images = TestData.data("happy-house/images");
     Result r = ok("enroll", "--manifest", SAMPLES.resolve("residents.csv").toString(),
         "--images-root", images.toString(), "--table", out.resolve("residents").toString(),
-        "--conf", SAMPLES.resolve("facerec.conf").toString());
+        "--conf", conf);
     assertThat(r.out()).contains("OK               12");
+    demo = out.resolve("demo");
+    Result v = ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(),
+        "--images-root", images.toString(), "--table", out.resolve("residents").toString(),
+        "--out", demo.toString(), "--conf", conf);
+    assertThat(v.out()).contains("  report: " + demo.resolve("verify-report.html") + "\n");
+    ok("identify", "--log", SAMPLES.resolve("camera-log.csv").toString(), "--images-root",
+        images.toString(), "--table", out.resolve("residents").toString(), "--out",
+        demo.toString(), "--conf", conf, "--top-k", "3");
   }
 
   @Test
@@ -50,16 +61,8 @@ class HappyHouseStoryTest extends SparkTest {
 
   @Test
   void theDemoSettingsTellTheStory() {
-    Path o = out.resolve("demo");
-    String conf = SAMPLES.resolve("facerec.conf").toString();
-    ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
-        images.toString(), "--table", out.resolve("residents").toString(), "--out", o.toString(),
-        "--conf", conf);
-    ok("identify", "--log", SAMPLES.resolve("camera-log.csv").toString(), "--images-root",
-        images.toString(), "--table", out.resolve("residents").toString(), "--out", o.toString(),
-        "--conf", conf, "--top-k", "3");
-    assertStory(o);
-    Map<String, Row> verify = byKey(o.resolve("verify.parquet"));
+    assertStory(demo);
+    Map<String, Row> verify = byKey(demo.resolve("verify.parquet"));
     // with this framing the threshold alone separates them, and the rank rule agrees
     double threshold = verify.get("e1").getAs("threshold");
     assertThat(threshold).isEqualTo(0.30);
@@ -93,6 +96,138 @@ class HappyHouseStoryTest extends SparkTest {
         "--rank-margin", "off", "--align", "none");
     assertThat(byKey(off.resolve("verify.parquet")).get("e2").<String>getAs("decision"))
         .isEqualTo("ACCEPT");
+  }
+
+  /** The audit report of the badge events: e1 and e2 to check, most doubtful first. */
+  @Test
+  void theVerifyReportShowsTheImpostorBesideBothResidents() throws Exception {
+    ReportPage page = new ReportPage(demo.resolve("verify-report.html"));
+    page.assertSelfContained();
+    assertThat(page.headings()).containsExactly("Decisions", "Distances", "To check (2)",
+        "Not checked (0)");
+    assertThat(page.text("//table[1]")).contains("modeldlib-resnet-v1")
+        .contains("threshold0.3500").contains("images6 (").contains("badge-events.csv");
+    assertThat(page.text("//h2[@id='decisions']/following-sibling::table[1]"))
+        .contains("ACCEPT583.3%").contains("REJECT116.7%");
+    assertThat(page.count("//svg")).isEqualTo(1);
+    assertThat(page.count("//svg//rect[@fill-opacity='0.5']")).as("bars").isEqualTo(6);
+    assertThat(page.count("//svg//line[@stroke-dasharray]")).as("threshold, review").isEqualTo(2);
+    assertThat(page.text("//svg//text[starts-with(., 'threshold ')]"))
+        .isEqualTo("threshold 0.3500");
+
+    // e1 accepted 0.08 under the threshold, e2 rejected: the rank rule's benoit is 0.24 nearer
+    List<org.w3c.dom.Element> cards = page.cards("check");
+    assertThat(cards).hasSize(2);
+    assertThat(page.lines(cards.get(0)).get(0)).isEqualTo("ACCEPT · e1 · claims younes");
+    assertThat(page.labels(cards.get(0))).containsExactly("probe", "younes (claimed) 0.2699");
+    assertThat(page.lines(cards.get(1)).get(0)).isEqualTo("REJECT · e2 · claims kian");
+    assertThat(page.labels(cards.get(1))).containsExactly("probe", "kian (claimed) 0.4209",
+        "benoit (nearest) 0.1769");
+    assertThat(page.lines(cards.get(1))).anySatisfy(l -> assertThat(l)
+        .contains("resident benoit is nearer (0.1769)")).last().asString()
+        .endsWith("camera_2.jpg");
+    assertThat(page.margins("check")).isSorted().containsExactly(0.0801, 0.2440);
+    assertThat(cards.get(1).getAttribute("class")).isEqualTo("card tagged bad");
+    assertThat(page.assertThumbnails()).isEqualTo(5);
+  }
+
+  /** The camera log's report: one close match to check, the residents seen, no strangers. */
+  @Test
+  void theIdentifyReportCountsTheResidentsSeen() throws Exception {
+    ReportPage page = new ReportPage(demo.resolve("identify-report.html"));
+    page.assertSelfContained();
+    assertThat(page.headings()).containsExactly("Decisions", "Distances", "To check (1)",
+        "Not checked (0)", "Residents seen (5)", "Unknown faces seen more than once (0)");
+    List<org.w3c.dom.Element> cards = page.cards("check");
+    assertThat(cards).hasSize(1);
+    assertThat(page.lines(cards.get(0))).startsWith("MATCH · cam0 · younes",
+        "margin 0.0801 · distance 0.2699 · threshold 0.3500",
+        "nearest: younes 0.2699, kevin 0.3762, danielle 0.3859");
+    assertThat(page.labels(cards.get(0))).containsExactly("probe", "younes 0.2699",
+        "kevin 0.3762", "danielle 0.3859");
+    assertThat(page.assertThumbnails()).isEqualTo(4);
+    assertThat(page.text("//h2[@id='residents']/following-sibling::table[1]/tbody/tr[1]"))
+        .isEqualTo("bertrand22017-11-20T08:02:472017-11-20T08:11:30");
+  }
+
+  /** Both reports open in headless Chromium: a screenshot with the cards' colours. */
+  @Test
+  void theReportsRenderInAHeadlessBrowser() throws Exception {
+    for (String job : List.of("verify", "identify")) {
+      Path png = out.resolve(job + ".png");
+      Process p = new ProcessBuilder("../scripts/screenshot",
+          demo.resolve(job + "-report.html").toString(), png.toString(), "1280", "1600")
+          .redirectErrorStream(true).start();
+      String said = new String(p.getInputStream().readAllBytes());
+      int code = p.waitFor();
+      org.junit.jupiter.api.Assumptions.assumeTrue(code != 3, "no Chromium: " + said);
+      assertThat(code).as(said).isZero();
+      java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+      assertThat(img.getWidth()).isEqualTo(1280);
+      java.util.Set<Integer> colours = new java.util.HashSet<>();
+      for (int y = 0; y < img.getHeight(); y += 2) {
+        for (int x = 0; x < img.getWidth(); x += 2) {
+          colours.add(img.getRGB(x, y) & 0xffffff);
+        }
+      }
+      // the photos make thousands of colours; the card edges are the report's green and red
+      assertThat(colours.size()).as(job).isGreaterThan(1000);
+      assertThat(colours).as(job).contains(0x2ca02c);
+      if (job.equals("verify")) {
+        assertThat(colours).contains(0xd62728);
+      }
+    }
+  }
+
+  /** The README's query of one resident's events, over two output tables as views. */
+  @Test
+  void queryJoinsTheOutputsAndTheResidentsWithTheFaceFunctions() throws java.io.IOException {
+    String[] views = {"--table", "residents=" + out.resolve("residents"), "--table",
+        "verifications=" + demo.resolve("verify.parquet"), "--table",
+        "identifications=" + demo.resolve("identify.parquet"), "--conf", conf};
+    Result events = ok(with(views, "SELECT 'verify' AS job, event_id, decision, "
+        + "round(distance, 4) AS distance FROM verifications WHERE claimed_id = 'bertrand' "
+        + "UNION ALL SELECT 'identify', event_id, decision, round(distance, 4) "
+        + "FROM identifications WHERE identity = 'bertrand' ORDER BY job, event_id"));
+    List<String> lines = events.out().lines().toList();
+    assertThat(lines.get(0)).matches("job +event_id +decision +distance");
+    assertThat(lines.get(1)).matches("-+  -+  -+  -+");
+    assertThat(lines.subList(2, lines.size())).satisfiesExactly(
+        l -> assertThat(l).matches("identify +cam1 +MATCH +0\\.\\d{4}"),
+        l -> assertThat(l).matches("identify +cam3 +MATCH +0\\.\\d{4}"),
+        l -> assertThat(l).matches("verify +e3 +ACCEPT +0\\.\\d{4}"),
+        l -> assertThat(l).matches("verify +e4 +ACCEPT +0\\.\\d{4}"),
+        l -> assertThat(l).isEqualTo("(4 rows)"));
+
+    // the functions see the stored encodings: identify's distance again, from SQL
+    Path csv = out.resolve("query/same.csv");
+    Result written = ok(with(views, "--out", csv.toString(), "SELECT i.event_id, "
+        + "face_distance(i.embedding, r.embedding) = i.distance AS same, "
+        + "face_nearest(i.embedding, 'residents', 3) AS nearest, i.candidates "
+        + "FROM identifications i JOIN residents r ON r.resident_id = i.identity "
+        + "ORDER BY i.event_id"));
+    assertThat(written.out()).isEqualTo("facerec query: 6 rows written to " + csv + "\n");
+    List<String> rows = java.nio.file.Files.readAllLines(csv);
+    assertThat(rows).hasSize(7);
+    assertThat(rows.get(0)).isEqualTo("event_id,same,nearest,candidates");
+    for (String row : rows.subList(1, 7)) {
+      assertThat(row).contains(",true,");
+      // face_nearest's top 3 are identify's candidates, as the same JSON
+      String json = row.substring(row.indexOf(",true,") + 6);
+      assertThat(json).matches("(\"\\[.*\\]\"),\\1");
+    }
+
+    Result bad = facerec(with(views, "SELECT nope FROM residents"));
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).startsWith("facerec query: ").contains("nope");
+    assertThat(bad.err().strip().lines().count()).isEqualTo(1);
+  }
+
+  private static String[] with(String[] views, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("query"));
+    args.addAll(List.of(views));
+    args.addAll(List.of(more));
+    return args.toArray(new String[0]);
   }
 
   static void assertStory(Path o) {

@@ -106,6 +106,12 @@ class S3IT extends SparkTest {
     assertThat(Files.readAllLines(s3.file("out/verify.csv"))).hasSize(7);
     assertThat(Files.readAllLines(s3.file("out/identify.csv"))).hasSize(7);
     assertThat(Files.readAllLines(s3.file("tables/enroll.csv"))).hasSize(13);
+    // the reports went up as one object each, their photos read from the bucket
+    assertThat(Files.readString(s3.file("out/verify-report.html")))
+        .contains("REJECT · e2 · claims kian").contains("data:image/jpeg;base64,")
+        .doesNotContain("unavailable");
+    assertThat(Files.readString(s3.file("out/identify-report.html")))
+        .contains("Residents seen (5)");
 
     // on S3 a table is its versions and a pointer: one version, named by the pointer
     onlyVersion("tables/residents");

@@ -129,14 +129,30 @@ public final class NearestResidents implements AutoCloseable {
 
   /** The brute-force answer for one probe. */
   public Candidate[] scan(float[] probe) {
+    return scan(residents, probe, k);
+  }
+
+  /**
+   * The brute-force top k of one probe, without the engine: for one probe at a time (a SQL
+   * function's row), where a matmul would not pay for itself.
+   */
+  public static Candidate[] scan(ResidentMatrix residents, float[] probe, int k) {
+    if (probe.length != residents.dim() && residents.rows() > 0) {
+      throw new IllegalArgumentException("probe has " + probe.length + " values, residents "
+          + residents.dim());
+    }
     Map<String, Double> best = new LinkedHashMap<>();
     for (int row = 0; row < residents.rows(); row++) {
       best.merge(residents.id(row), residents.squaredDistance(probe, row), Math::min);
     }
-    return topOf(best);
+    return topOf(best, k);
   }
 
   private Candidate[] topOf(Map<String, Double> squared) {
+    return topOf(squared, k);
+  }
+
+  private static Candidate[] topOf(Map<String, Double> squared, int k) {
     squared.replaceAll((id, d2) -> Math.sqrt(d2));
     return nearest(squared, k);
   }

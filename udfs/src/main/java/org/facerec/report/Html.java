@@ -25,12 +25,18 @@ public final class Html {
       ".charts{display:flex;flex-wrap:wrap;gap:16px}",
       ".cards{display:flex;flex-wrap:wrap;gap:12px}",
       ".card{border:1px solid #ddd;border-radius:4px;padding:6px;background:#fafafa;",
-      "width:min-content}.card .images{white-space:nowrap}",
+      "width:min-content;min-width:236px}.card .images{white-space:nowrap}",
       ".card img,.card .missing{display:inline-block;vertical-align:top;margin:0 2px;",
       "width:112px;height:112px;background:#eee}",
       ".card img{object-fit:contain}",
       ".card .missing{color:#888;font-size:12px;text-align:center;line-height:112px}",
       ".card p{margin:4px 0 0;font-size:12px;overflow-wrap:anywhere}",
+      ".card .fig{display:inline-block;vertical-align:top;width:116px}",
+      ".card .fig .label{display:block;font-size:11px;color:#555;text-align:center;",
+      "white-space:normal;overflow-wrap:anywhere;margin-top:2px}",
+      ".card.tagged{border-left-width:5px}.card.tagged p:first-of-type{font-weight:600}",
+      ".card.good{border-left-color:#2ca02c}.card.bad{border-left-color:#d62728}",
+      ".card.failed{border-left-color:#7f7f7f}",
       ".note{color:#555;font-size:0.9em}");
 
   private final StringBuilder body = new StringBuilder();
@@ -58,11 +64,27 @@ public final class Html {
   }
 
   public Html heading(int level, String text) {
+    return heading(level, text, null);
+  }
+
+  /** A heading with an id, for links to it ({@code #id}). */
+  public Html heading(int level, String text, String id) {
     if (level < 1 || level > 6) {
       throw new IllegalArgumentException("heading level must be 1..6, got " + level);
     }
-    body.append("<h").append(level).append('>').append(escape(text)).append("</h").append(level)
-        .append(">\n");
+    body.append("<h").append(level).append(id == null ? "" : " id=\"" + escape(id) + "\"")
+        .append('>').append(escape(text)).append("</h").append(level).append(">\n");
+    return this;
+  }
+
+  /** A line of links to headings of this page: (text, id) pairs. */
+  public Html contents(List<List<String>> links) {
+    body.append("<p class=\"note\">");
+    for (int i = 0; i < links.size(); i++) {
+      body.append(i == 0 ? "" : " · ").append("<a href=\"#").append(escape(links.get(i).get(1)))
+          .append("\">").append(escape(links.get(i).get(0))).append("</a>");
+    }
+    body.append("</p>\n");
     return this;
   }
 
@@ -113,16 +135,24 @@ public final class Html {
   public Html cards(List<Card> cards) {
     body.append("<div class=\"cards\">\n");
     for (Card c : cards) {
-      body.append("<div class=\"card\"><div class=\"images\">");
+      body.append(c.tag() == null ? "<div class=\"card\">"
+          : "<div class=\"card tagged " + escape(c.tag()) + "\">").append("<div class=\"images\">");
       for (int i = 0; i < c.imageUris().size(); i++) {
         String uri = c.imageUris().get(i);
         String alt = c.imageAlts().get(i);
+        String label = c.labels() == null ? null : c.labels().get(i);
+        if (label != null) {
+          body.append("<span class=\"fig\">");
+        }
         if (uri == null) {
           body.append("<span class=\"missing\" title=\"").append(escape(alt))
               .append("\">unavailable</span>");
         } else {
           body.append("<img src=\"").append(escape(uri)).append("\" alt=\"").append(escape(alt))
               .append("\" title=\"").append(escape(alt)).append("\"/>");
+        }
+        if (label != null) {
+          body.append("<span class=\"label\">").append(escape(label)).append("</span></span>");
         }
       }
       body.append("</div>");
@@ -136,12 +166,22 @@ public final class Html {
     return this;
   }
 
-  /** A card of {@link #cards}: image data URIs, their alt texts, caption lines. */
-  public record Card(List<String> imageUris, List<String> imageAlts, List<String> caption) {
+  /**
+   * A card of {@link #cards}: image data URIs, their alt texts, caption lines; optionally a label
+   * under each image and a tag, a CSS class that colours its edge ({@code good}, {@code bad},
+   * {@code failed}) and makes its first caption line a title.
+   */
+  public record Card(List<String> imageUris, List<String> imageAlts, List<String> caption,
+      List<String> labels, String tag) {
     public Card {
-      if (imageUris.size() != imageAlts.size()) {
-        throw new IllegalArgumentException("a card needs one alt text per image");
+      if (imageUris.size() != imageAlts.size()
+          || labels != null && labels.size() != imageUris.size()) {
+        throw new IllegalArgumentException("a card needs one alt text (and label) per image");
       }
+    }
+
+    public Card(List<String> imageUris, List<String> imageAlts, List<String> caption) {
+      this(imageUris, imageAlts, caption, null, null);
     }
   }
 

@@ -12,6 +12,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.facerec.image.Crop;
 import org.facerec.image.Resize;
 import org.facerec.image.RgbImage;
 
@@ -27,6 +28,28 @@ public final class Thumbnails {
     RgbImage small = Resize.to(img, Math.max(1, (int) Math.round(img.width() * scale)),
         Math.max(1, (int) Math.round(img.height() * scale)));
     return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg(small));
+  }
+
+  /**
+   * The face in {@code box} ({x, y, width, height} in {@code img}'s pixels; null: the whole
+   * image) with a margin of a quarter of its larger side, squared and clipped to the image,
+   * scaled (never up) to fit {@code maxSide}, as a JPEG {@code data:} URI.
+   */
+  public static String faceDataUri(RgbImage img, int[] box, int maxSide) {
+    if (box == null || box.length != 4 || box[2] <= 0 || box[3] <= 0) {
+      return jpegDataUri(img, maxSide);
+    }
+    int side = (int) Math.round(Math.max(box[2], box[3]) * 1.5);
+    int cx = box[0] + box[2] / 2;
+    int cy = box[1] + box[3] / 2;
+    int x0 = Math.max(0, cx - side / 2);
+    int y0 = Math.max(0, cy - side / 2);
+    int x1 = Math.min(img.width(), cx - side / 2 + side);
+    int y1 = Math.min(img.height(), cy - side / 2 + side);
+    if (x1 - x0 < 1 || y1 - y0 < 1) {
+      return jpegDataUri(img, maxSide);
+    }
+    return jpegDataUri(Crop.box(img, x0, y0, x1 - x0, y1 - y0), maxSide);
   }
 
   static byte[] jpeg(RgbImage img) {

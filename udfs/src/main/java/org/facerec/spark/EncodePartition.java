@@ -31,9 +31,10 @@ import org.facerec.model.FaceModel;
 import org.facerec.model.ModelWeights;
 
 /**
- * Reads, decodes, finds the face in (or frames) and encodes the image named in each row, a batch
- * at a time, and appends the {@link #COLUMNS} to the row. The model comes from the per-JVM {@link ModelHolder}; the task's
- * predictor is closed when the task completes (not when this method returns: the iterator is lazy).
+ * Reads, decodes, finds the face in (or frames) and encodes the image named in each row (or held
+ * in it: {@link #ofContent}), a batch at a time, and appends the {@link #COLUMNS} to the row. The
+ * model comes from the per-JVM {@link ModelHolder}; the task's predictor is closed when the task
+ * completes (not when this method returns: the iterator is lazy).
  * Image bytes never leave the partition.
  */
 public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
@@ -57,6 +58,8 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   private final EncodeOptions options;
   private final int pathIndex;
   private final int knownShaIndex;
+  /** The column at pathIndex holds the image's bytes, not its path. */
+  private final boolean content;
 
   /**
    * @param finderWeights the detector and landmark weights; null when {@code options} detect no
@@ -68,6 +71,12 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   public EncodePartition(Broadcast<ModelWeights> weights,
       Broadcast<FaceFinder.Weights> finderWeights, Broadcast<HadoopConf> hadoopConf,
       EncodeOptions options, int pathIndex, int knownShaIndex) {
+    this(weights, finderWeights, hadoopConf, options, pathIndex, knownShaIndex, false);
+  }
+
+  private EncodePartition(Broadcast<ModelWeights> weights,
+      Broadcast<FaceFinder.Weights> finderWeights, Broadcast<HadoopConf> hadoopConf,
+      EncodeOptions options, int pathIndex, int knownShaIndex, boolean content) {
     if (options.detects() && finderWeights == null) {
       throw new IllegalArgumentException("face detection needs the detector weights");
     }
@@ -77,6 +86,16 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     this.options = options;
     this.pathIndex = pathIndex;
     this.knownShaIndex = knownShaIndex;
+    this.content = content;
+  }
+
+  /**
+   * Encodes the image bytes in the binary column {@code contentIndex} instead of reading a path
+   * (what {@code face_embed(content)} does), with the same decoding, face policy and model.
+   */
+  public static EncodePartition ofContent(Broadcast<ModelWeights> weights,
+      Broadcast<FaceFinder.Weights> finderWeights, EncodeOptions options, int contentIndex) {
+    return new EncodePartition(weights, finderWeights, null, options, contentIndex, -1, true);
   }
 
   /** The output schema for an input schema. */
@@ -91,6 +110,15 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     return new Batches(rows);
+  }
+
+  /**
+   * The work of one task for a caller that brings its own rows (a SQL function, a row at a
+   * time): the model and detector come from the {@link ModelHolder}, the predictor lives until
+   * the task ends (or, outside a task, until {@link Worker#close}).
+   */
+  public Worker worker() {
+    return new Worker();
   }
 
   /** One image's outcome before it becomes a row. */
@@ -119,10 +147,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   }
 
   private final class Batches extends BatchingIterator<Row, Row> {
-    private final ImageDecoder decoder = new ImageDecoder(options.maxPixels(), options.minSide());
-    private Predictor<RgbImage, float[]> predictor;
-    private FaceEncoder encoder;
-    private FaceFinder finder;
+    private final Worker worker = new Worker();
 
     Batches(Iterator<Row> rows) {
       super(rows, options.batchSize());
@@ -130,6 +155,30 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
 
     @Override
     protected List<Row> process(List<Row> rows) {
+      return worker.process(rows);
+    }
+
+    @Override
+    protected void finished() {
+      // in a task the completion listener closes the predictor; outside one (tests, a
+      // driver-side call) the end of the rows is the end of its use
+      if (TaskContext.get() == null) {
+        worker.close();
+      }
+    }
+  }
+
+  /** Decodes, finds faces in and encodes batches of rows; see {@link #worker()}. */
+  public final class Worker implements AutoCloseable {
+    private final ImageDecoder decoder = new ImageDecoder(options.maxPixels(), options.minSide());
+    private Predictor<RgbImage, float[]> predictor;
+    private FaceEncoder encoder;
+    private FaceFinder finder;
+
+    private Worker() {}
+
+    /** The rows with {@link #COLUMNS} appended, in order. */
+    public List<Row> process(List<Row> rows) {
       List<Item> batch = new ArrayList<>(rows.size());
       for (Row r : rows) {
         batch.add(prepare(r));
@@ -143,10 +192,9 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       return out;
     }
 
+    /** Closes the predictor made outside a task (a task's closes when the task ends). */
     @Override
-    protected void finished() {
-      // in a task the completion listener closes it; outside one (tests, a driver-side call)
-      // the end of the rows is the end of its use
+    public void close() {
       if (predictor != null && TaskContext.get() == null) {
         predictor.close();
         predictor = null;
@@ -155,8 +203,10 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
 
     private Item prepare(Row row) {
       Item it = new Item(row);
-      ImageFiles.Read read = ImageFiles.read(row.getString(pathIndex), options.maxBytes(),
-          hadoopConf.value().get());
+      ImageFiles.Read read = content
+          ? ImageFiles.of((byte[]) row.get(pathIndex), options.maxBytes())
+          : ImageFiles.read(row.getString(pathIndex), options.maxBytes(),
+              hadoopConf.value().get());
       if (read.error() != null) {
         it.fail(FaceStatus.BAD_IMAGE, read.error());
         return it;

@@ -19,6 +19,18 @@ public final class ImageFiles {
   /** The bytes, or the reason there are none. */
   public record Read(byte[] bytes, String error) {}
 
+  /** Image bytes handed over as they are (a SQL function's argument), under the same guard. */
+  public static Read of(byte[] content, long maxBytes) {
+    if (content == null) {
+      return new Read(null, "no image content given");
+    }
+    if (content.length > maxBytes) {
+      return new Read(null, "content is " + content.length + " bytes, over the limit of "
+          + maxBytes + " (facerec.image.max-bytes)");
+    }
+    return new Read(content, null);
+  }
+
   public static Read read(String path, long maxBytes, Configuration conf) {
     if (path == null || path.isBlank()) {
       return new Read(null, "no image path given");
