@@ -40,7 +40,8 @@ public final class FaceSql {
 
   static FaceFunctions.Setup setup(Settings s) {
     FaceModel model = s.model();
-    EncodeOptions options = s.encodeOptions("embed");
+    // encodings comparable with the residents table: encoded as enroll encodes
+    EncodeOptions options = s.encodeOptions("enroll");
     return new FaceFunctions.Setup() {
       @Override
       public FaceModel model() {

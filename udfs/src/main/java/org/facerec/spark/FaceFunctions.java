@@ -177,27 +177,28 @@ public final class FaceFunctions {
   // ---- builders: argument checks at analysis time, then a UDF expression ----
 
   private Expression distance(List<Expression> args) {
-    String name = "face_distance";
-    arity(name, args, 2, 2);
-    encodingArg(name, args, 0);
-    encodingArg(name, args, 1);
-    int dim = setup().model().embeddingSize();
-    UDF2<Object, Object, Double> f = (a, b) -> {
-      float[][] e = pair(name, a, b, dim);
-      return e == null ? null : Distances.l2(e[0], e[1]);
-    };
-    return udf(name, functions.udf(f, DataTypes.DoubleType), args);
+    return pairMeasure("face_distance", args, Distances::l2);
   }
 
   private Expression cosine(List<Expression> args) {
-    String name = "face_cosine";
+    return pairMeasure("face_cosine", args, Distances::cosine);
+  }
+
+  /** Serializable, as the UDF that captures it ships to the executors. */
+  private interface Measure extends java.io.Serializable {
+    double of(float[] a, float[] b);
+  }
+
+  /** A function of two encodings to a number, null where either is unusable. */
+  private Expression pairMeasure(String name, List<Expression> args,
+      Measure measure) {
     arity(name, args, 2, 2);
     encodingArg(name, args, 0);
     encodingArg(name, args, 1);
     int dim = setup().model().embeddingSize();
     UDF2<Object, Object, Double> f = (a, b) -> {
       float[][] e = pair(name, a, b, dim);
-      return e == null ? null : Distances.cosine(e[0], e[1]);
+      return e == null ? null : measure.of(e[0], e[1]);
     };
     return udf(name, functions.udf(f, DataTypes.DoubleType), args);
   }
