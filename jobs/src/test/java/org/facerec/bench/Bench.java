@@ -219,6 +219,7 @@ public final class Bench {
       });
     }
     double matmulGflops = 2.0 * d * pairs / matmulSeconds / 1e9;
+    System.err.println("identify bench: matmul done");
 
     double kernelSeconds;
     long[] rescans = {0};
@@ -231,6 +232,7 @@ public final class Bench {
       });
       rescans[0] = nn.rescans() / (RUNS + 1);
     }
+    System.err.println("identify bench: NearestResidents done");
 
     // the seed's way: a distance per pair in a loop, on a slice
     int slice = 20;
@@ -250,6 +252,7 @@ public final class Bench {
       return (System.nanoTime() - t0) / 1e9 * probesN / slice;
     });
 
+    System.err.println("identify bench: loop done");
     // the Spark plan the identify job runs: broadcast, and blocked
     SparkSession spark = Sessions.get(java.util.Map.of("spark.ui.showConsoleProgress", "false"));
     Settings base = Settings.load(java.util.Map.of(), null, List.of());
@@ -257,6 +260,7 @@ public final class Bench {
     Dataset<Row> rr = frame(spark, "resident_id", res).cache();
     rr.count();
     double sparkBroadcast = median(RUNS, () -> timeSpark(new Run(spark, base), p, rr));
+    System.err.println("identify bench: Spark broadcast done");
     Settings blockedSettings = base.with(Settings.BROADCAST_MAX_ROWS, "0")
         .with(Settings.BLOCK_ROWS, "25000");
     double sparkBlocked = median(RUNS, () -> timeSpark(new Run(spark, blockedSettings), p, rr));

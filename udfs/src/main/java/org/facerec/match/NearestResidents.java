@@ -51,6 +51,11 @@ public final class NearestResidents implements AutoCloseable {
     this.unitRoundoff = 4 * d * u / (1 - d * u);
   }
 
+  /** Arrays this search holds open (the residents' own): flat however many probes it sees. */
+  public int openArrayCount() {
+    return manager.getManagedArrays().size();
+  }
+
   /** Number of probes so far whose candidates had to be rescanned exactly (near-ties). */
   public long rescans() {
     return rescans;
@@ -87,7 +92,9 @@ public final class NearestResidents implements AutoCloseable {
     long[] indices;
     try (NDManager batch = manager.newSubManager()) {
       NDArray p = batch.create(flat, new Shape(probes.size(), d));
-      NDArray s = squaredNorms.sub(p.matMul(matrixT).mul(2));
+      // |r|^2 - 2 p.r, computed from the batch's own array: an op's result belongs to its first
+      // operand's manager, and the long-lived squaredNorms would keep every block's scores
+      NDArray s = p.matMul(matrixT).muli(-2).addi(squaredNorms);
       NDList top = s.topK(fetch, 1, false, true);
       scores = top.get(0).toFloatArray();
       indices = top.get(1).toLongArray();

@@ -77,6 +77,30 @@ class NearestResidentsTest {
     }
   }
 
+  /** An identify task searches batch after batch: no search may leave arrays behind. */
+  @Test
+  void searchesLeaveNoArraysOpen() {
+    Random r = new Random(7);
+    List<String> ids = new ArrayList<>();
+    List<float[]> rows = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      ids.add("r" + i);
+      rows.add(unit(r, 128));
+    }
+    List<float[]> probes = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      probes.add(unit(r, 128));
+    }
+    try (NDManager m = NDManager.newBaseManager(); NearestResidents nn =
+        new NearestResidents(ResidentMatrix.of(ids, rows), 1, m)) {
+      int before = nn.openArrayCount();
+      for (int i = 0; i < 20; i++) {
+        nn.search(probes);
+      }
+      assertThat(nn.openArrayCount()).isEqualTo(before);
+    }
+  }
+
   @Test
   void exactTiesAndDuplicatesStillMatchBruteForce() {
     Random r = new Random(3);
