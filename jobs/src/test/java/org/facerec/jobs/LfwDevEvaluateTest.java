@@ -45,9 +45,10 @@ class LfwDevEvaluateTest extends SparkTest {
   void landmarkAlignment() throws IOException {
     Map<String, Object> m = evaluate("landmarks");
     assertThat(m).containsEntry("pairs", 3000).containsEntry("failed_images", 0);
-    assertThat((double) m.get("accuracy_mean")).isGreaterThan(0.975);
-    assertThat((double) m.get("auc")).isGreaterThan(0.994);
-    assertThat((double) m.get("tar_at_far_1e-3")).isGreaterThan(0.93);
+    // measured 98.50%, AUC 0.9971, TAR 95.53% (two landmark passes, mirror-averaged encodings)
+    assertThat((double) m.get("accuracy_mean")).isGreaterThan(0.98);
+    assertThat((double) m.get("auc")).isGreaterThan(0.996);
+    assertThat((double) m.get("tar_at_far_1e-3")).isGreaterThan(0.945);
   }
 
   @Test
