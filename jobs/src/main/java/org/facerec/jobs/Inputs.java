@@ -52,11 +52,26 @@ public final class Inputs {
     }
     // Spark's listing (in parallel for many folders) but not its scan, which skips zero-byte
     // files: an empty photo must still be a row. inputFiles() lists them all, URI-encoded.
-    String[] listed = spark.read().format("binaryFile")
-        .option("recursiveFileLookup", "true")
-        .option("pathGlobFilter", glob(extensions))
-        .load(root.toString())
-        .inputFiles();
+    // Spark lists many folders in a job of one task per folder (up to 10,000 by default): on
+    // lfw-dev's 2,086 folders that job took 5 s of a 16 s enroll. A few tasks per core list as
+    // fast; a setting of the user's own is left alone.
+    String parallelism = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+    boolean ours = !spark.conf().contains(parallelism);
+    if (ours) {
+      spark.conf().set(parallelism, 4L * spark.sparkContext().defaultParallelism());
+    }
+    String[] listed;
+    try {
+      listed = spark.read().format("binaryFile")
+          .option("recursiveFileLookup", "true")
+          .option("pathGlobFilter", glob(extensions))
+          .load(root.toString())
+          .inputFiles();
+    } finally {
+      if (ours) {
+        spark.conf().unset(parallelism);
+      }
+    }
     Arrays.sort(listed);
     String rootPath = root.toUri().getPath();
     List<Row> rows = new ArrayList<>(listed.length);
