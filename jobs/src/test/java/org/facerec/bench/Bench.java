@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,27 +63,38 @@ public final class Bench {
   /** enroll over the celeba-dev photos with the default settings: detection, landmarks, mirror. */
   static void faces() throws Exception {
     Path images = TestData.data("celeba-dev/images");
-    long count;
-    try (var files = Files.walk(images)) {
-      count = files.filter(p -> p.toString().endsWith(".jpg")).count();
-    }
-    Path out = Files.createTempDirectory("facerec-bench");
-    SparkSession spark = Sessions.get(java.util.Map.of("spark.ui.showConsoleProgress", "false"));
-    int[] run = {0};
-    double seconds = median(RUNS, () -> {
-      String table = out.resolve("residents-" + run[0]++).toString();
-      long t0 = System.nanoTime();
-      if (Facerec.run("enroll", "--images", images.toString(), "--table", table) != 0) {
-        throw new IllegalStateException("enroll failed");
-      }
-      return (System.nanoTime() - t0) / 1e9;
-    });
-    spark.stop();
+    long count = jpegs(images);
+    double seconds = enrollSeconds(images);
     System.out.printf(Locale.ROOT, "Enroll over celeba-dev (%d photos, 99 to 5,616 px a side; "
         + "default settings: SSD detection, 2 landmark passes, aligned chip, mirror):%n", count);
     System.out.println("| wall s | images/s |");
     System.out.println("|-------:|---------:|");
     System.out.printf(Locale.ROOT, "| %6.1f | %8.1f |%n%n", seconds, count / seconds);
+  }
+
+  static long jpegs(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      return files.filter(p -> p.toString().endsWith(".jpg")).count();
+    }
+  }
+
+  /** The median wall time of {@code facerec enroll --images dir} with {@code options}. */
+  static double enrollSeconds(Path images, String... options) throws IOException {
+    Path out = Files.createTempDirectory("facerec-bench");
+    SparkSession spark = Sessions.get(java.util.Map.of("spark.ui.showConsoleProgress", "false"));
+    int[] run = {0};
+    double seconds = median(RUNS, () -> {
+      List<String> args = new ArrayList<>(List.of("enroll", "--images", images.toString(),
+          "--table", out.resolve("residents-" + run[0]++).toString()));
+      args.addAll(List.of(options));
+      long t0 = System.nanoTime();
+      if (Facerec.run(args.toArray(String[]::new)) != 0) {
+        throw new IllegalStateException("enroll failed");
+      }
+      return (System.nanoTime() - t0) / 1e9;
+    });
+    spark.stop();
+    return seconds;
   }
 
   static double median(int runs, DoubleSupplier run) {
@@ -145,25 +157,10 @@ public final class Bench {
   /** enroll over all lfw-dev images through the CLI, against the encoder alone. */
   static void enroll(double encoderRate) throws Exception {
     Path images = TestData.data("lfw-dev/images");
-    long count;
-    try (var files = Files.walk(images)) {
-      count = files.filter(p -> p.toString().endsWith(".jpg")).count();
-    }
-    Path out = Files.createTempDirectory("facerec-bench");
-    SparkSession spark = Sessions.get(java.util.Map.of("spark.ui.showConsoleProgress", "false"));
-    int[] run = {0};
-    double seconds = median(RUNS, () -> {
-      String table = out.resolve("residents-" + run[0]++).toString();
-      long t0 = System.nanoTime();
-      // the encoder's own work: no detection, one encoding per image (no mirror)
-      int code = Facerec.run("enroll", "--images", images.toString(), "--table", table,
-          "--align", "none", "--set", "facerec.encode.mirror=false");
-      if (code != 0) {
-        throw new IllegalStateException("enroll failed");
-      }
-      return (System.nanoTime() - t0) / 1e9;
-    });
-    spark.stop();
+    long count = jpegs(images);
+    // the encoder's own work: no detection, one encoding per image (no mirror)
+    double seconds = enrollSeconds(images, "--align", "none", "--set",
+        "facerec.encode.mirror=false");
     double rate = count / seconds;
     System.out.printf(Locale.ROOT, "Enroll over lfw-dev (%d images of 250x250; --align none, "
         + "framing resize, no mirror: the encoder alone's work):%n", count);
