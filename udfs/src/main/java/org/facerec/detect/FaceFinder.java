@@ -95,14 +95,6 @@ public final class FaceFinder implements AutoCloseable {
     return find(List.of(image), settings).get(0);
   }
 
-  /**
-   * Images per detector forward pass. At 512x512 one image's activations take up to 8 MB a layer,
-   * which the allocator recycles; a batch of 32 takes 256 MB, which it maps fresh from the kernel
-   * and page-faults in on every pass (profiled: half the CPU time went to the kernel), for no
-   * gain in the convolutions' speed.
-   */
-  private static final int DETECT_CHUNK = 1;
-
   /** The faces in each image, in the order {@code settings.select()} keeps them. */
   public List<List<Face>> find(List<RgbImage> images, FinderSettings settings) {
     FaceModel model = settings.faceModel();
@@ -112,11 +104,8 @@ public final class FaceFinder implements AutoCloseable {
         kept.add(List.of(Detection.wholeImage(img.width(), img.height())));
       }
     } else {
-      List<List<Detection>> found = new ArrayList<>(images.size());
-      for (int i = 0; i < images.size(); i += DETECT_CHUNK) {
-        found.addAll(detector(settings.detector()).detect(
-            images.subList(i, Math.min(images.size(), i + DETECT_CHUNK)), settings.minScore()));
-      }
+      List<List<Detection>> found = detector(settings.detector()).detect(images,
+          settings.minScore());
       for (int i = 0; i < images.size(); i++) {
         RgbImage img = images.get(i);
         List<Detection> faces = select(found.get(i), settings, img.width(), img.height());

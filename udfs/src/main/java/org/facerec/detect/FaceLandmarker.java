@@ -2,7 +2,6 @@ package org.facerec.detect;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -14,7 +13,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.translate.Batchifier;
-import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import java.io.IOException;
@@ -121,18 +119,7 @@ public final class FaceLandmarker implements AutoCloseable {
 
   /** The raw 136 outputs for each crop. */
   List<float[]> forward(List<Crop> crops) {
-    List<float[]> out = new ArrayList<>(crops.size());
-    if (crops.isEmpty()) {
-      return out;
-    }
-    try (Predictor<Crop, float[]> p = model.newPredictor(new LandmarkTranslator())) {
-      for (int from = 0; from < crops.size(); from += MAX_BATCH) {
-        out.addAll(p.batchPredict(crops.subList(from, Math.min(crops.size(), from + MAX_BATCH))));
-      }
-    } catch (TranslateException e) {
-      throw new IllegalStateException("landmarks of " + crops.size() + " faces failed", e);
-    }
-    return out;
+    return Batches.predict(model, new LandmarkTranslator(), crops, MAX_BATCH, "landmarks");
   }
 
   /** Arrays still held by the model's manager (weights included): for leak checks. */

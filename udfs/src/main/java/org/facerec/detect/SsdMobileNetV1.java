@@ -2,7 +2,6 @@ package org.facerec.detect;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -15,7 +14,6 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.translate.Batchifier;
-import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import java.io.IOException;
@@ -54,7 +52,13 @@ public final class SsdMobileNetV1 implements FaceDetector {
   /** float32(2/255), the scale face-api.js multiplies the 0..255 input by. */
   static final float INPUT_SCALE = 0.007843137718737125f;
   private static final double BN_EPSILON = 0.0010000000474974513;
-  private static final int MAX_BATCH = 8;
+  /**
+   * Images per forward pass: one. An image's activations take up to 8 MB at 512x512 a layer,
+   * which the allocator recycles; a batch of 8 takes over 32 MB, glibc's ceiling for recycling,
+   * so every pass mapped and page-faulted it fresh from the kernel (perf on celeba-dev: kernel
+   * time as large as user time) for no gain in the convolutions' speed.
+   */
+  private static final int MAX_BATCH = 1;
 
   private final Model model;
   private final float[] anchors;
@@ -127,18 +131,7 @@ public final class SsdMobileNetV1 implements FaceDetector {
 
   /** The raw box encodings and class logits for each image, batched through the network. */
   List<Raw> forward(List<RgbImage> images) {
-    List<Raw> out = new ArrayList<>(images.size());
-    if (images.isEmpty()) {
-      return out;
-    }
-    try (Predictor<RgbImage, Raw> p = model.newPredictor(new SsdTranslator())) {
-      for (int from = 0; from < images.size(); from += MAX_BATCH) {
-        out.addAll(p.batchPredict(images.subList(from, Math.min(images.size(), from + MAX_BATCH))));
-      }
-    } catch (TranslateException e) {
-      throw new IllegalStateException("SSD detection on " + images.size() + " images failed", e);
-    }
-    return out;
+    return Batches.predict(model, new SsdTranslator(), images, MAX_BATCH, "SSD detection");
   }
 
   /** Arrays still held by the model's manager (weights included): for leak checks. */

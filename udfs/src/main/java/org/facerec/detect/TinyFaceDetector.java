@@ -2,7 +2,6 @@ package org.facerec.detect;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -13,7 +12,6 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.translate.Batchifier;
-import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import java.io.IOException;
@@ -52,7 +50,13 @@ public final class TinyFaceDetector implements FaceDetector {
     {1.603231, 2.094468}, {6.041143, 7.080126}, {2.882459, 3.518061}, {4.266906, 5.178857},
     {9.041765, 10.66308}
   };
-  private static final int MAX_BATCH = 8;
+  /**
+   * Images per forward pass: one. An image's activations take up to 11 MB at 416x416 a layer,
+   * which the allocator recycles; a batch of 8 takes over 32 MB, glibc's ceiling for recycling,
+   * so every pass mapped and page-faulted it fresh from the kernel (perf on celeba-dev: kernel
+   * time as large as user time) for no gain in the convolutions' speed.
+   */
+  private static final int MAX_BATCH = 1;
 
   private final Model model;
   private final int inputSize;
@@ -123,19 +127,8 @@ public final class TinyFaceDetector implements FaceDetector {
 
   /** The raw output per image, {@code [cells][cells][5 anchors x 5]} (TF's NHWC order). */
   List<float[]> forward(List<RgbImage> images) {
-    List<float[]> out = new ArrayList<>(images.size());
-    if (images.isEmpty()) {
-      return out;
-    }
-    try (Predictor<RgbImage, float[]> p = model.newPredictor(new TinyTranslator(inputSize))) {
-      for (int from = 0; from < images.size(); from += MAX_BATCH) {
-        out.addAll(p.batchPredict(images.subList(from, Math.min(images.size(), from + MAX_BATCH))));
-      }
-    } catch (TranslateException e) {
-      throw new IllegalStateException("Tiny face detection on " + images.size() + " images failed",
-          e);
-    }
-    return out;
+    return Batches.predict(model, new TinyTranslator(inputSize), images, MAX_BATCH,
+        "Tiny face detection");
   }
 
   /** Arrays still held by the model's manager (weights included): for leak checks. */
