@@ -25,6 +25,35 @@ final class FaceDetectGolden {
 
   private FaceDetectGolden() {}
 
+  /** A net's input value from its resized 0..255 value and channel. */
+  interface Normalize {
+    float apply(float value, int channel);
+  }
+
+  /**
+   * Checks each input tensor a detector builds (resize, then normalize per channel) against the
+   * SHA-256 face-api.js recorded in {@code net/NAME.input.json}, and bit for bit against
+   * {@code net/NAME.input.f32} where that is stored; returns how many were.
+   */
+  static int assertInputsBitExact(String net, List<String> names,
+      java.util.function.Function<RgbImage, float[]> resize, Normalize normalize) {
+    int stored = 0;
+    for (String n : names) {
+      float[] hwc = resize.apply(image(n));
+      for (int k = 0; k < hwc.length; k++) {
+        hwc[k] = normalize.apply(hwc[k], k % 3);
+      }
+      org.assertj.core.api.Assertions.assertThat(sha256(hwc)).as(n).isEqualTo(
+          sidecar(net + "/" + n + ".input.json").get("sha256_of_f32_bytes").asText());
+      float[] golden = f32(net + "/" + n + ".input.f32");
+      if (golden != null) {
+        assertBitExact(n, hwc, golden);
+        stored++;
+      }
+    }
+    return stored;
+  }
+
   /** The 40 input names without extension, in inputs.csv order. */
   static List<String> names() {
     List<String> out = new ArrayList<>();

@@ -53,21 +53,8 @@ class SsdMobileNetV1GoldenTest {
   @Test
   void inputTensorsAreBitExact() {
     assertThat(names).hasSize(40);
-    int stored = 0;
-    for (String n : names) {
-      float[] hwc = SsdMobileNetV1.resized(FaceDetectGolden.image(n));
-      for (int k = 0; k < hwc.length; k++) {
-        hwc[k] = SsdMobileNetV1.normalize(hwc[k], k % 3);
-      }
-      assertThat(FaceDetectGolden.sha256(hwc)).as(n).isEqualTo(FaceDetectGolden
-          .sidecar("ssd/" + n + ".input.json").get("sha256_of_f32_bytes").asText());
-      float[] golden = FaceDetectGolden.f32("ssd/" + n + ".input.f32");
-      if (golden != null) {
-        FaceDetectGolden.assertBitExact(n, hwc, golden);
-        stored++;
-      }
-    }
-    assertThat(stored).isEqualTo(2);
+    assertThat(FaceDetectGolden.assertInputsBitExact("ssd", names, SsdMobileNetV1::resized,
+        SsdMobileNetV1::normalize)).isEqualTo(2);
   }
 
   @Test

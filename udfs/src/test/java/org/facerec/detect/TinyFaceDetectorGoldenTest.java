@@ -45,21 +45,8 @@ class TinyFaceDetectorGoldenTest {
 
   @Test
   void inputTensorsAreBitExact() {
-    int stored = 0;
-    for (String n : names) {
-      float[] hwc = TinyFaceDetector.resized(FaceDetectGolden.image(n), 416);
-      for (int k = 0; k < hwc.length; k++) {
-        hwc[k] = TinyFaceDetector.normalize(hwc[k], k % 3);
-      }
-      assertThat(FaceDetectGolden.sha256(hwc)).as(n).isEqualTo(FaceDetectGolden
-          .sidecar("tiny/" + n + ".input.json").get("sha256_of_f32_bytes").asText());
-      float[] golden = FaceDetectGolden.f32("tiny/" + n + ".input.f32");
-      if (golden != null) {
-        FaceDetectGolden.assertBitExact(n, hwc, golden);
-        stored++;
-      }
-    }
-    assertThat(stored).isEqualTo(5);
+    assertThat(FaceDetectGolden.assertInputsBitExact("tiny", names, img -> TinyFaceDetector.resized(img, 416), TinyFaceDetector::normalize))
+        .isEqualTo(5);
   }
 
   @Test
