@@ -45,8 +45,8 @@ class TinyFaceDetectorGoldenTest {
 
   @Test
   void inputTensorsAreBitExact() {
-    assertThat(FaceDetectGolden.assertInputsBitExact("tiny", names, img -> TinyFaceDetector.resized(img, 416), TinyFaceDetector::normalize))
-        .isEqualTo(5);
+    assertThat(FaceDetectGolden.assertInputsBitExact("tiny", names,
+        img -> TinyFaceDetector.resized(img, 416), TinyFaceDetector::normalize)).isEqualTo(5);
   }
 
   @Test
