@@ -34,12 +34,13 @@ import org.apache.spark.sql.types.StructType;
 import org.facerec.image.ImageDecoder;
 import org.facerec.match.Distances;
 import org.facerec.match.GreedyClusters;
-import org.facerec.report.AuditReport;
+import org.facerec.pipeline.FacePipeline;
+import org.facerec.pipeline.FaceStatus;
 import org.facerec.report.AuditReport.Item;
 import org.facerec.report.AuditReport.Photo;
+import org.facerec.report.AuditReport;
 import org.facerec.report.Thumbnails;
 import org.facerec.spark.Embeddings;
-import org.facerec.spark.FaceStatus;
 import org.facerec.spark.ImageFiles;
 
 /**
@@ -437,7 +438,7 @@ final class AuditReports {
     private final Dataset<Row> residents;
     /** Why no photo is shown at all, or null. */
     private final String hidden;
-    private final ImageDecoder decoder;
+    private final FacePipeline decoding;
     private final Map<String, Photo> made = new HashMap<>();
 
     Photos(Run run, Dataset<Row> residents) {
@@ -446,7 +447,7 @@ final class AuditReports {
       this.hidden = run.protection().columns().contains(Inputs.IMAGE_PATH)
           ? "image paths are encrypted (" + Settings.ENCRYPTION_IMAGE_PATH + "), so the report "
               + "shows neither paths nor photos" : null;
-      this.decoder = new ImageDecoder(run.settings().getLong(Settings.MAX_PIXELS), 1);
+      this.decoding = FacePipeline.decodeOnly(run.settings().getLong(Settings.MAX_PIXELS), 1);
     }
 
     String note() {
@@ -527,10 +528,8 @@ final class AuditReports {
       try {
         ImageFiles.Read read = ImageFiles.read(path, run.settings().getLong(Settings.MAX_BYTES),
             run.spark().sparkContext().hadoopConfiguration());
-        if (read.error() != null) {
-          return new Photo(null, null, read.error());
-        }
-        ImageDecoder.Decoded d = decoder.decode(read.bytes());
+        ImageDecoder.Decoded d = decoding.decode(
+            new FacePipeline.Input(read.bytes(), read.error(), null));
         if (!d.ok()) {
           return new Photo(null, null, d.error());
         }

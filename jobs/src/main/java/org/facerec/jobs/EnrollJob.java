@@ -21,7 +21,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.facerec.spark.FaceStatus;
+import org.facerec.pipeline.FaceStatus;
 
 /**
  * Enrolment: photos of residents in, one table row per photo out. Rows are keyed by resident,

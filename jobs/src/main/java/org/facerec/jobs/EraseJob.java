@@ -15,7 +15,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.facerec.spark.FaceStatus;
+import org.facerec.pipeline.FaceStatus;
 
 /**
  * Erasure of residents (GDPR Art. 17, BIPA's destruction duty). Their data is every row that

@@ -34,9 +34,10 @@ import org.facerec.eval.VerificationMetrics;
 import org.facerec.image.ImageDecoder;
 import org.facerec.image.RgbImage;
 import org.facerec.match.Distances;
+import org.facerec.pipeline.FacePipeline;
+import org.facerec.pipeline.FaceStatus;
 import org.facerec.report.EvaluationReport;
 import org.facerec.spark.Embeddings;
-import org.facerec.spark.FaceStatus;
 import org.facerec.spark.ImageFiles;
 
 /**
@@ -386,13 +387,14 @@ public final class EvaluateJob {
     String root = root(run, images).toUri().toString();
     Configuration conf = run.spark().sparkContext().hadoopConfiguration();
     Settings s = run.settings();
-    ImageDecoder decoder = new ImageDecoder(s.getLong(Settings.MAX_PIXELS),
+    FacePipeline decoding = FacePipeline.decodeOnly(s.getLong(Settings.MAX_PIXELS),
         s.getInt(Settings.MIN_SIDE));
     long maxBytes = s.getLong(Settings.MAX_BYTES);
     return relative -> {
       ImageFiles.Read read = ImageFiles.read(Inputs.resolve(root, relative), maxBytes, conf);
-      ImageDecoder.Decoded d = read.error() == null ? decoder.decode(read.bytes()) : null;
-      return d != null && d.ok() ? d.image() : null;
+      ImageDecoder.Decoded d = decoding.decode(
+          new FacePipeline.Input(read.bytes(), read.error(), null));
+      return d.ok() ? d.image() : null;
     };
   }
 

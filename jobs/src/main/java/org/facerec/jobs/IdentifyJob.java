@@ -16,7 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.facerec.spark.FaceStatus;
+import org.facerec.pipeline.FaceStatus;
 import org.facerec.spark.Matches;
 
 /**

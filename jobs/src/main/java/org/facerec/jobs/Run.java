@@ -19,10 +19,11 @@ import org.facerec.detect.FaceFinder;
 import org.facerec.detect.FinderSettings;
 import org.facerec.model.FaceModel;
 import org.facerec.model.ModelWeights;
-import org.facerec.spark.EncodeOptions;
+import org.facerec.pipeline.EncodeOptions;
+import org.facerec.pipeline.FaceStatus;
 import org.facerec.spark.EncodePartition;
-import org.facerec.spark.FaceStatus;
 import org.facerec.spark.HadoopConf;
+import org.facerec.spark.TaskPipelines;
 
 /**
  * What every job run shares: the session, the settings, the model and its weights (read once on
@@ -158,10 +159,10 @@ public final class Run {
     good = good.repartition(partitions);
     int pathIndex = good.schema().fieldIndex(Inputs.IMAGE_PATH);
     int shaIndex = knownSha == null ? -1 : good.schema().fieldIndex(knownSha);
+    TaskPipelines pipelines = new TaskPipelines(weights(),
+        options.detects() ? finderWeights(options.finder()) : null, options);
     Dataset<Row> encoded = good.mapPartitions(
-        new EncodePartition(weights(),
-            options.detects() ? finderWeights(options.finder()) : null, hadoopConf(), options,
-            pathIndex, shaIndex),
+        new EncodePartition(pipelines, hadoopConf(), pathIndex, shaIndex),
         Encoders.row(EncodePartition.outputSchema(good.schema())));
 
     Dataset<Row> bad = inputs.filter(col(Inputs.INPUT_ERROR).isNotNull());

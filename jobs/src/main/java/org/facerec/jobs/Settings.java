@@ -18,7 +18,7 @@ import org.facerec.detect.FinderSettings;
 import org.facerec.image.Framing;
 import org.facerec.model.FaceModel;
 import org.facerec.model.ModelWeights;
-import org.facerec.spark.EncodeOptions;
+import org.facerec.pipeline.EncodeOptions;
 
 /**
  * facerec's settings, read in one place in a fixed order, later sources winning: the defaults

@@ -18,7 +18,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.facerec.match.Distances;
-import org.facerec.spark.FaceStatus;
+import org.facerec.pipeline.FaceStatus;
 import org.facerec.spark.Embeddings;
 import org.facerec.spark.Matches;
 

@@ -7,7 +7,7 @@ import org.facerec.detect.FaceFinder;
 import org.facerec.jobs.Settings;
 import org.facerec.model.FaceModel;
 import org.facerec.model.ModelWeights;
-import org.facerec.spark.EncodeOptions;
+import org.facerec.pipeline.EncodeOptions;
 import org.facerec.spark.FaceFunctions;
 
 /**

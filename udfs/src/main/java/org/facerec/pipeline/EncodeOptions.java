@@ -1,4 +1,4 @@
-package org.facerec.spark;
+package org.facerec.pipeline;
 
 import java.io.Serializable;
 import org.facerec.detect.FinderSettings;

@@ -1,4 +1,4 @@
-package org.facerec.spark;
+package org.facerec.pipeline;
 
 /** Per-image outcome, stored in every output row's {@code status} column. */
 public enum FaceStatus {

@@ -41,6 +41,10 @@ import org.facerec.match.NearestResidents;
 import org.facerec.match.ResidentMatrix;
 import org.facerec.model.FaceModel;
 import org.facerec.model.ModelWeights;
+import org.facerec.pipeline.EncodeOptions;
+import org.facerec.pipeline.FacePipeline;
+import org.facerec.pipeline.FaceResult;
+import org.facerec.pipeline.FaceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.immutable.Seq;
@@ -327,13 +331,12 @@ public final class FaceFunctions {
       throw new IllegalArgumentException(name + " takes image bytes (binary, e.g. the binaryFile "
           + "source's content), not " + t.simpleString());
     }
-    EncodePartition encode = embedding();
-    return udf(name, functions.udf(new Embed(encode, result, name),
+    return udf(name, functions.udf(new Embed(embedding(), result, name),
         result ? EMBED_RESULT : ENCODING), args);
   }
 
   /** The encoding stage of face_embed, its weights broadcast once per registration. */
-  private synchronized EncodePartition embedding() {
+  private synchronized TaskPipelines embedding() {
     Setup s = setup();
     if (weights == null) {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(
@@ -348,21 +351,21 @@ public final class FaceFunctions {
             + e.getMessage(), e);
       }
     }
-    return EncodePartition.ofContent(weights, finderWeights, s.encodeOptions(), 0);
+    return new TaskPipelines(weights, finderWeights, s.encodeOptions());
   }
 
-  /** face_embed's function: one image through a worker kept for the task. */
+  /** face_embed's function: one image through a pipeline kept for the task. */
   static final class Embed implements UDF1<byte[], Object> {
     private static final long serialVersionUID = 1L;
-    private final EncodePartition encode;
+    private final TaskPipelines pipelines;
     private final boolean result;
     private final String name;
     // per task: a deserialised copy of this function serves one task
-    private transient EncodePartition.Worker worker;
+    private transient FacePipeline pipeline;
     private transient long attempt = -1;
 
-    Embed(EncodePartition encode, boolean result, String name) {
-      this.encode = encode;
+    Embed(TaskPipelines pipelines, boolean result, String name) {
+      this.pipelines = pipelines;
       this.result = result;
       this.name = name;
     }
@@ -371,26 +374,26 @@ public final class FaceFunctions {
     public Object call(byte[] content) {
       TaskContext tc = TaskContext.get();
       long id = tc == null ? -1 : tc.taskAttemptId();
-      if (worker == null || id != attempt) {
-        worker = encode.worker();
+      if (pipeline == null || id != attempt) {
+        pipeline = pipelines.open();
         attempt = id;
       }
-      Row out;
+      FaceResult out;
       try {
-        out = worker.process(List.of(RowFactory.create((Object) content))).get(0);
+        ImageFiles.Read read = ImageFiles.of(content, pipelines.options().maxBytes());
+        out = pipeline.process(new FacePipeline.Input(read.bytes(), read.error(), null));
       } finally {
         if (tc == null) { // on the driver (a local relation): nothing closes it later
-          worker.close();
-          worker = null;
+          pipeline.close();
+          pipeline = null;
         }
       }
-      int o = 1; // after the input column: content_sha256, status, error, embedding, box, score
-      String status = out.getString(o + 1);
-      if (!FaceStatus.OK.name().equals(status) && !result) {
-        warn(name, status + ": " + out.getString(o + 2));
+      String status = out.status().name();
+      if (out.status() != FaceStatus.OK && !result) {
+        warn(name, status + ": " + out.error());
       }
-      return result ? RowFactory.create(status, out.get(o + 2), out.get(o + 3), out.get(o + 4),
-          out.get(o + 5)) : out.get(o + 3);
+      return result ? RowFactory.create(status, out.error(), out.embedding(), out.box(),
+          out.score()) : out.embedding();
     }
   }
 
