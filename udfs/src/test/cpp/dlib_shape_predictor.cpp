@@ -21,7 +21,13 @@
 // Build (Debian: libdlib-dev, libblas-dev, liblapack-dev, pkg-config):
 //   g++ -O2 -std=c++17 -o dlib_shape_predictor dlib_shape_predictor.cpp \
 //       $(pkg-config --cflags --libs dlib-1)
-// then regenerate the golden with DlibShapePredictorGoldenTest.main (see there).
+// then regenerate the golden from the repository root (DlibShapePredictorGoldenTest.main):
+//   mvn -o -pl udfs test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+//   java -Dfacerec.data=../shared/data \
+//       -cp udfs/target/test-classes:udfs/target/classes:$(cat /tmp/cp.txt) \
+//       org.facerec.detect.DlibShapePredictorGoldenTest <path of dlib_shape_predictor>
+// It prints to stderr the median time of dlib's sp(img, rect) calls and how far dlib's
+// unnormalizing_tform is from the exact map (about 1e-12).
 #include <dlib/image_processing.h>
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_transforms.h>

@@ -17,7 +17,10 @@ import org.facerec.image.RgbImage;
  * 19.24's {@code dlib/image_processing/shape_predictor.h}: it reads dlib's own serialised model
  * (e.g. {@code shape_predictor_68_face_landmarks.dat}) and gives the landmarks of the face in a
  * box, in image pixels, as dlib's {@code sp(img, rect)} computes them for a
- * {@code matrix<rgb_pixel>} image. The golden test holds it to dlib itself within 0.01 px.
+ * {@code matrix<rgb_pixel>} image. The golden test holds it to dlib itself within 0.01 px; the
+ * shapes agree bit for bit (Java's float arithmetic, like dlib's x86-64 build, rounds every
+ * operation, with no fused multiply-add), so the coordinates differ only by the noise of dlib's
+ * final map (below).
  *
  * <p>Prediction, as {@code shape_predictor::operator()}: start from the model's mean shape, in
  * box units ((0,0) the box's top-left corner, (1,1) its bottom-right); then for each cascade:
@@ -45,8 +48,8 @@ import org.facerec.image.RgbImage;
  * <p>{@code unnormalizing_tform} maps (0,0) to the rectangle's top-left corner and (1,1) to its
  * bottom-right one: {@code x = left + (right - left) u}, {@code y = top + (bottom - top) v}.
  * dlib fits that map by least squares through a pseudo-inverse (LAPACK's SVD), which lands within
- * about 1e-13 of the exact map used here; the two can round a feature pixel differently only when
- * a position falls exactly on a half pixel.
+ * about 1e-12 of the exact map used here (measured up to 1.4e-12, on boxes up to 5,000 px); the
+ * two can round a feature pixel differently only when a position falls exactly on a half pixel.
  *
  * <p>The box is dlib's integer {@link Rectangle} (inclusive corners); {@link Rectangle#of} states
  * how a {@link Detection} maps to one. Loading follows dlib/serialize.h: the model is
@@ -58,7 +61,8 @@ import org.facerec.image.RgbImage;
  *
  * <p>Immutable and thread-safe after loading: one instance per JVM serves every task. The trees
  * live in flat primitive arrays (the 68-point model: 15 cascades of 500 depth-4 trees, about 65 MB
- * of leaf values); a prediction allocates two small float arrays.
+ * of leaf values); a prediction allocates only small arrays (the shape, the 500 feature values,
+ * the result).
  */
 public final class DlibShapePredictor {
   /** The 68-point model's file name, in the models folder. */
@@ -230,6 +234,7 @@ public final class DlibShapePredictor {
         // tform * delta + location(current, anchor), in float as dlib's matrix<float> does
         float u = t00 * dx + t01 * dy + shape[a];
         float v = t10 * dx + t11 * dy + shape[a + 1];
+        // unnormalizing_tform, then dlib's point conversion
         long x = (long) Math.floor(sx * u + ox + 0.5);
         long y = (long) Math.floor(sy * v + oy + 0.5);
         if (x >= 0 && x < width && y >= 0 && y < height) {
@@ -276,10 +281,11 @@ public final class DlibShapePredictor {
   /**
    * {@code find_tform_between_shapes(initial, current).get_m()} cast to float: the similarity
    * transform's rotation-and-scale part, row-major into {@code out}. Sums in double in dlib's
-   * order; one landmark means the identity, as in dlib.
+   * order. One landmark means the identity, as in dlib; so does a mean shape of coincident points
+   * (dlib: a zero covariance, whose SVD is the identity, and scale 1).
    */
   private void similarity(float[] to, float[] out) {
-    if (parts == 1) {
+    if (parts == 1 || fromVariance == 0) {
       out[0] = 1;
       out[1] = 0;
       out[2] = 0;
@@ -314,12 +320,11 @@ public final class DlibShapePredictor {
     c11 /= parts;
     double a = c00 + c11;
     double b = c10 - c01;
-    // c r = trace(D S) / var * U S V' = [[a, -b], [b, a]] / var; with var 0 dlib takes c = 1
-    double scale = fromVariance != 0 ? fromVariance : Math.hypot(a, b);
-    out[0] = (float) (a / scale);
-    out[1] = (float) (-b / scale);
-    out[2] = (float) (b / scale);
-    out[3] = (float) (a / scale);
+    // c r = trace(D S) / var * U S V' = [[a, -b], [b, a]] / var
+    out[0] = (float) (a / fromVariance);
+    out[1] = (float) (-b / fromVariance);
+    out[2] = (float) (b / fromVariance);
+    out[3] = (float) (a / fromVariance);
   }
 
   /**
