@@ -2,9 +2,12 @@ package org.facerec.detect;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -148,9 +151,17 @@ public final class DlibShapePredictor {
     return read(file);
   }
 
-  /** Reads a dlib {@code shape_predictor} file. */
+  /** Reads a dlib {@code shape_predictor} file (memory-mapped while it is parsed). */
   public static DlibShapePredictor read(Path file) throws IOException {
-    return read(Files.readAllBytes(file), file.toString());
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size > Integer.MAX_VALUE) {
+        throw new IOException(file + ": " + size + " bytes, too large for a shape_predictor");
+      }
+      // mapped, not read: a 100 MB heap copy costs more than the parse
+      return new DlibShapePredictor(new Parser(ch.map(FileChannel.MapMode.READ_ONLY, 0, size),
+          file.toString()).parse());
+    }
   }
 
   /** Reads a serialised dlib {@code shape_predictor} to its end; {@code name} is for messages. */
@@ -160,7 +171,7 @@ public final class DlibShapePredictor {
 
   /** Reads a serialised dlib {@code shape_predictor}; {@code name} is for messages. */
   public static DlibShapePredictor read(byte[] bytes, String name) throws IOException {
-    return new DlibShapePredictor(new Parser(bytes, name).parse());
+    return new DlibShapePredictor(new Parser(ByteBuffer.wrap(bytes), name).parse());
   }
 
   /** SHA-256 of the model's bytes (lower-case hex), to key caches and check goldens. */
@@ -398,21 +409,23 @@ public final class DlibShapePredictor {
     private static final int MIN_INT = 2;
     private static final int MIN_FLOAT = 2 * MIN_INT;
 
-    private final byte[] b;
+    private final ByteBuffer b;
+    private final int length;
     private final String name;
     private int pos;
     private String what = "the version";
 
-    Parser(byte[] bytes, String name) {
+    Parser(ByteBuffer bytes, String name) {
       this.b = bytes;
+      this.length = bytes.limit();
       this.name = name;
     }
 
     Parsed parse() throws IOException {
       Parsed p = new Parsed();
       p.checksum = sha256(b);
-      if (b.length >= 4 && b[0] == 'B' && b[1] == 'Z' && b[2] == 'h' && b[3] >= '0'
-          && b[3] <= '9') {
+      if (length >= 4 && b.get(0) == 'B' && b.get(1) == 'Z' && b.get(2) == 'h'
+          && b.get(3) >= '0' && b.get(3) <= '9') {
         throw new IOException(name + ": this is a bzip2-compressed file (as dlib.net serves "
             + "it); decompress it first (bunzip2)");
       }
@@ -467,7 +480,7 @@ public final class DlibShapePredictor {
           }
           if (t == 0) {
             // room for the cascade's leaves if its other trees are alike (the file bounds it)
-            leaves.reserve(Math.min(trees * more, (b.length - pos) / MIN_FLOAT));
+            leaves.reserve(Math.min(trees * more, (length - pos) / MIN_FLOAT));
           }
           for (int l = 0; l < n; l++) {
             column(coords, leaves);
@@ -568,7 +581,7 @@ public final class DlibShapePredictor {
         throw fail("a " + nr + "x" + nc + " matrix where a column of "
             + (rows >= 0 ? rows + " values" : "values") + " belongs");
       }
-      if (nr > (b.length - pos) / MIN_FLOAT) {
+      if (nr > (length - pos) / MIN_FLOAT) {
         throw shortOf(nr + " values", nr * MIN_FLOAT);
       }
       return (int) nr;
@@ -577,7 +590,7 @@ public final class DlibShapePredictor {
     /** A {@code std::vector}'s size, checked against what the rest of the file can hold. */
     private int count(int minBytesEach) throws IOException {
       long n = unsigned();
-      if (n > (b.length - pos) / minBytesEach) {
+      if (n > (length - pos) / minBytesEach) {
         throw shortOf("a count of " + n, n * minBytesEach);
       }
       return (int) n;
@@ -598,9 +611,9 @@ public final class DlibShapePredictor {
     }
 
     private float floatValue() throws IOException {
-      if (pos < b.length && (b[pos] & 0x70) != 0) {
+      if (pos < length && (b.get(pos) & 0x70) != 0) {
         throw fail("a float in dlib's old text encoding (control byte 0x"
-            + Integer.toHexString(b[pos] & 0xff) + "), which this reader does not take");
+            + Integer.toHexString(b.get(pos) & 0xff) + "), which this reader does not take");
       }
       long mantissa = signed(8);
       int exponent = (short) signed(2);
@@ -646,33 +659,33 @@ public final class DlibShapePredictor {
     }
 
     private long magnitude(int n) throws IOException {
-      if (b.length - pos < n) {
+      if (length - pos < n) {
         throw truncated();
       }
       long v = 0;
       for (int i = n - 1; i >= 0; i--) {
-        v = (v << 8) | (b[pos + i] & 0xff);
+        v = (v << 8) | (b.get(pos + i) & 0xff);
       }
       pos += n;
       return v;
     }
 
     private int next() throws IOException {
-      if (pos >= b.length) {
+      if (pos >= length) {
         throw truncated();
       }
-      return b[pos++] & 0xff;
+      return b.get(pos++) & 0xff;
     }
 
     /** A count the rest of the file cannot hold: cut short, or the count itself is garbage. */
     private IOException shortOf(String announced, long minBytes) {
       return new IOException(name + ": truncated or corrupt: " + announced + " at byte " + pos
-          + " needs at least " + minBytes + " more bytes but the file ends at byte " + b.length
+          + " needs at least " + minBytes + " more bytes but the file ends at byte " + length
           + ", reading " + what + " of a dlib shape_predictor (incomplete download or copy?)");
     }
 
     private IOException truncated() {
-      return new IOException(name + ": truncated: the file ends at byte " + b.length
+      return new IOException(name + ": truncated: the file ends at byte " + length
           + " while reading " + what + " of a dlib shape_predictor (incomplete download or copy?)");
     }
 
@@ -681,9 +694,11 @@ public final class DlibShapePredictor {
           + pos + ", reading " + what);
     }
 
-    private static String sha256(byte[] bytes) {
+    private static String sha256(ByteBuffer bytes) {
       try {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        md.update(bytes.duplicate());
+        return HexFormat.of().formatHex(md.digest());
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
