@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -360,7 +359,7 @@ class DlibShapePredictorGoldenTest {
       sizes.add(new int[] {img.width(), img.height()});
     }
     Thread feeder = new Thread(() -> {
-      try (OutputStream o = new DataOutputStream(p.getOutputStream())) {
+      try (OutputStream o = p.getOutputStream()) {
         for (int i = 0; i < names.size(); i++) {
           RgbImage img = decode(decoder, TestData.data(names.get(i)));
           Map<String, long[]> fixed = fixedBoxes(i, img.width(), img.height());
