@@ -34,7 +34,7 @@ public record DlibRectangle(long left, long top, long right, long bottom) implem
         Math.min(right, o.right), Math.min(bottom, o.bottom));
   }
 
-  /** {@code rectangle::operator+}: the smallest rectangle holding both (an empty one is ignored). */
+  /** {@code rectangle::operator+}: the smallest rectangle holding both (empty ones ignored). */
   public DlibRectangle union(DlibRectangle o) {
     if (o.isEmpty()) {
       return this;

@@ -53,8 +53,7 @@ final class LibstdcxxSort {
       Less<? super T> comp) {
     while (last - first > THRESHOLD) {
       if (depthLimit == 0) {
-        makeHeap(v, first, last, comp);
-        sortHeap(v, first, last, comp);
+        heapSort(v, first, last, comp);
         return;
       }
       --depthLimit;
@@ -146,6 +145,12 @@ final class LibstdcxxSort {
   }
 
   // ---- heap sort, for when the depth limit is reached -----------------------------------------
+
+  /** {@code std::partial_sort(first, last, last, comp)}: introsort's fallback. */
+  static <T> void heapSort(T[] v, int first, int last, Less<? super T> comp) {
+    makeHeap(v, first, last, comp);
+    sortHeap(v, first, last, comp);
+  }
 
   private static <T> void makeHeap(T[] v, int first, int last, Less<? super T> comp) {
     int len = last - first;
