@@ -5,30 +5,31 @@
 // rectangle mapped back with pyramid_down<2>::rect_down(rect, upsample).
 //
 // Input on stdin, any number of records: little-endian int32 width, int32 height, int32
-// upsample, then width*height*3 RGB bytes (row by row). Output on stdout, per record: a line
-// "n N" and N lines "left top right bottom score weight_index" (dlib's inclusive rectangle, the
-// detection confidence with 17 significant digits, which of the 5 filters fired), in dlib's
-// order (best first after its non-max suppression). adjust_threshold is 0 unless argv[1] says.
+// upsample, float64 adjust_threshold, then width*height*3 RGB bytes (row by row). Output on
+// stdout, per record: a line "n N" and N lines "left top right bottom score weight_index" (dlib's
+// inclusive rectangle, the detection confidence with 17 significant digits, which of the 5
+// filters fired), in dlib's order (best first after its non-max suppression).
 //
 // Build (Debian libdlib-dev 19.24; no -march flags: see DlibHogDetector on dlib's SIMD paths):
 //   g++ -O2 -std=c++17 dlib_hog_detect.cpp -o dlib_hog_detect $(pkg-config --cflags --libs dlib-1)
-// DlibHogGolden.main runs it to regenerate src/test/resources/org/facerec/detect/dlib-hog-golden.csv.
+// DlibHogGolden.main(<this binary>, <csv>) runs it to regenerate the expected detections,
+// src/test/resources/org/facerec/detect/dlib-hog-golden.csv.
 #include <dlib/image_processing/frontal_face_detector.h>
 
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <vector>
 
-int main(int argc, char** argv) {
+int main() {
   using namespace dlib;
-  const double adjust = argc > 1 ? std::atof(argv[1]) : 0.0;
   frontal_face_detector detector = get_frontal_face_detector();
   pyramid_down<2> pyr;
   int32_t head[3];
   while (std::fread(head, 4, 3, stdin) == 3) {
     const long w = head[0], h = head[1];
     const unsigned upsample = head[2];
+    double adjust;
+    if (std::fread(&adjust, 8, 1, stdin) != 1) return 2;
     array2d<rgb_pixel> img(h, w);
     std::vector<unsigned char> buf(3L * w * h);
     if (std::fread(buf.data(), 1, buf.size(), stdin) != buf.size()) return 2;

@@ -1,5 +1,6 @@
 // Writes dlib 19.24's HOG frontal face detector (get_frontal_face_detector()) as the text model
-// file DlibHogDetector reads (src/main/resources/org/facerec/detect/dlib_frontal_face_detector.txt):
+// file DlibHogDetector reads
+// (src/main/resources/org/facerec/detect/dlib_frontal_face_detector.txt):
 // the scanner's parameters, the overlap tester's thresholds and, for each of the 5 detectors, its
 // bias and the separable filter bank dlib itself convolves with (scan_fhog_pyramid::
 // build_fhog_filterbank: an SVD of each of the 31 10x10 planes, singular values below
