@@ -140,14 +140,19 @@ public final class DlibHogDetector implements FaceDetector {
     return detectRectangles(image, adjustThreshold, null);
   }
 
-  /** Time spent per stage, in nanoseconds, summed over calls (for benchmarks). */
+  /** Time spent per stage, in nanoseconds of {@code clock}, summed over calls (benchmarks). */
   static final class StageTimes {
+    final java.util.function.LongSupplier clock;
     long upsample;
     long pyramid;
     long fhog;
     long scan;
     long nms;
     int images;
+
+    StageTimes(java.util.function.LongSupplier clock) {
+      this.clock = clock;
+    }
   }
 
   List<DlibHogDetection> detectRectangles(RgbImage image, double adjustThreshold,
@@ -164,7 +169,7 @@ public final class DlibHogDetector implements FaceDetector {
 
   private List<DlibHogDetection> run(RgbImage image, double adjust, StageTimes times,
       Buffers b) {
-    long t0 = times == null ? 0 : System.nanoTime();
+    long t0 = times == null ? 0 : times.clock.getAsLong();
     byte[] img = image.rgb();
     int w = image.width();
     int h = image.height();
@@ -176,7 +181,7 @@ public final class DlibHogDetector implements FaceDetector {
       w = size[0];
       h = size[1];
     }
-    long t1 = times == null ? 0 : System.nanoTime();
+    long t1 = times == null ? 0 : times.clock.getAsLong();
     long pyramid = 0;
     long fhog = 0;
     long scan = 0;
@@ -191,7 +196,7 @@ public final class DlibHogDetector implements FaceDetector {
     int lw = w;
     int lh = h;
     for (int l = 0; l < levels; l++) {
-      long s0 = times == null ? 0 : System.nanoTime();
+      long s0 = times == null ? 0 : times.clock.getAsLong();
       if (l > 0) {
         int nw = DlibPyramid.downSize(lw);
         int nh = DlibPyramid.downSize(lh);
@@ -201,7 +206,7 @@ public final class DlibHogDetector implements FaceDetector {
         lw = nw;
         lh = nh;
       }
-      long s1 = times == null ? 0 : System.nanoTime();
+      long s1 = times == null ? 0 : times.clock.getAsLong();
       Fhog.Geometry g = Fhog.geometry(lw, lh, model.cellSize(), fh, fw);
       if (g.empty()) {
         pyramid += s1 - s0;
@@ -209,20 +214,20 @@ public final class DlibHogDetector implements FaceDetector {
       }
       float[] planes = b.planes(Fhog.PLANES * g.planeSize());
       Fhog.extract(level, lw, lh, model.cellSize(), fh, fw, g, planes, b.fhog);
-      long s2 = times == null ? 0 : System.nanoTime();
+      long s2 = times == null ? 0 : times.clock.getAsLong();
       FhogScan.Area area = FhogScan.Area.of(g.planeW(), g.planeH(), fw, fh);
-      float[] sal = b.saliency(g.planeSize());
+      float[][] sal = b.saliency(banks.size(), g.planeSize());
+      FhogScan.saliency(banks, fw, fh, planes, g.planeW(), g.planeH(), area, sal, b.scan);
       for (int d = 0; d < banks.size(); d++) {
-        DlibHogModel.Bank bank = banks.get(d);
-        FhogScan.saliency(bank, fw, fh, planes, g.planeW(), g.planeH(), area, sal, b.scan);
-        collect(sal, g.planeW(), area, bank.threshold() + adjust, l, b.candidates.get(d));
+        collect(sal[d], g.planeW(), area, banks.get(d).threshold() + adjust, l,
+            b.candidates.get(d));
       }
-      long s3 = times == null ? 0 : System.nanoTime();
+      long s3 = times == null ? 0 : times.clock.getAsLong();
       pyramid += s1 - s0;
       fhog += s2 - s1;
       scan += s3 - s2;
     }
-    long t2 = times == null ? 0 : System.nanoTime();
+    long t2 = times == null ? 0 : times.clock.getAsLong();
     List<DlibHogDetection> out = suppress(banks, b.candidates);
     if (upsample > 0) {
       for (int i = 0; i < out.size(); i++) {
@@ -232,7 +237,7 @@ public final class DlibHogDetector implements FaceDetector {
       }
     }
     if (times != null) {
-      long t3 = System.nanoTime();
+      long t3 = times.clock.getAsLong();
       times.upsample += t1 - t0;
       times.pyramid += pyramid;
       times.fhog += fhog;
@@ -362,7 +367,7 @@ public final class DlibHogDetector implements FaceDetector {
   private static final class Buffers {
     final byte[][] images = new byte[4][];
     float[] planes = new float[0];
-    float[] saliency = new float[0];
+    float[][] saliency = new float[0][];
     final Fhog.Buffers fhog = new Fhog.Buffers();
     final FhogScan.Buffers scan = new FhogScan.Buffers();
     final List<List<Candidate>> candidates = new ArrayList<>();
@@ -387,9 +392,9 @@ public final class DlibHogDetector implements FaceDetector {
       return planes;
     }
 
-    float[] saliency(int size) {
-      if (saliency.length < size) {
-        saliency = new float[size];
+    float[][] saliency(int banks, int size) {
+      if (saliency.length < banks || saliency[0].length < size) {
+        saliency = new float[banks][size];
       }
       return saliency;
     }
@@ -404,7 +409,10 @@ public final class DlibHogDetector implements FaceDetector {
     }
 
     long bytes() {
-      long sum = 4L * (planes.length + saliency.length) + fhog.bytes() + scan.bytes();
+      long sum = 4L * planes.length + fhog.bytes() + scan.bytes();
+      for (float[] s : saliency) {
+        sum += 4L * s.length;
+      }
       for (byte[] i : images) {
         sum += i == null ? 0 : i.length;
       }

@@ -1,6 +1,7 @@
 package org.facerec.detect;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The score image of one dlib detector on one pyramid level: the sum over its separable filters
@@ -40,132 +41,172 @@ final class FhogScan {
 
   /** Reusable arrays of one thread's call. */
   static final class Buffers {
+    /** The plane shifted by n - fw/2 columns, for each tap n: the row filter's inputs. */
+    float[][] shifted = new float[0][];
     float[] rows = new float[0];
-    float[] tailRows = new float[0];
+    float[] u = new float[0];
+    float[] v = new float[0];
+    /** Chunk-local: R shifted by (m - fh/2) rows, the column filter's inputs, and the scores. */
+    final float[][] chunkRows = new float[10][CHUNK];
+    final float[] chunkU = new float[CHUNK];
+    final float[] chunkV = new float[CHUNK];
+    final float[] chunkSal = new float[CHUNK];
     float[] tail = new float[0];
 
-    void ensure(int planeSize, int tailSize) {
+    void ensure(int planeSize, int taps, int tailSize) {
+      if (shifted.length < taps || shifted[0].length < planeSize) {
+        shifted = new float[taps][planeSize];
+      }
       if (rows.length < planeSize) {
         rows = new float[planeSize];
+        u = new float[planeSize];
+        v = new float[planeSize];
       }
       if (tail.length < tailSize) {
         tail = new float[tailSize];
-        tailRows = new float[tailSize * 2 + 64];
       }
     }
 
     long bytes() {
-      return 4L * (rows.length + tailRows.length + tail.length);
+      long sum = 4L * (rows.length + u.length + v.length + tail.length + 14 * CHUNK);
+      for (float[] x : shifted) {
+        sum += 4L * x.length;
+      }
+      return sum;
     }
   }
 
+  /** Positions per step of the column filter, whose inputs are copied into chunk-local arrays. */
+  static final int CHUNK = 1024;
+
   /**
-   * {@code bank}'s scores into {@code sal} ({@code planeW x planeH}; only {@code area} is
-   * meaningful afterwards). {@code planes}: the level's 31 HOG planes, plane-major.
+   * Every detector's scores: {@code sal[d]} for {@code banks.get(d)} ({@code planeW x planeH};
+   * only {@code area} is meaningful afterwards). {@code planes}: the level's 31 HOG planes,
+   * plane-major. Each detector's filters are applied in dlib's order (plane 0 to 30, then
+   * rank); the planes outermost, so that a plane's shifted copies serve all five detectors.
    */
-  static void saliency(DlibHogModel.Bank bank, int fw, int fh, float[] planes, int planeW,
-      int planeH, Area area, float[] sal, Buffers b) {
+  static void saliency(List<DlibHogModel.Bank> banks, int fw, int fh, float[] planes, int planeW,
+      int planeH, Area area, float[][] sal, Buffers b) {
     final int planeSize = planeW * planeH;
     final int tailW = area.tailWidth();
     final int rowsValid = area.lastRow() - area.firstRow();
-    b.ensure(planeSize, Math.max(1, tailW * rowsValid));
-    Arrays.fill(sal, 0, planeSize, 0f);
-    Arrays.fill(b.tail, 0, tailW * rowsValid, 0f);
-    final float[] rows = b.rows;
-    for (int k = 0; k < bank.count(); k++) {
-      final int plane = bank.planes()[k] * planeSize;
-      final int rf = k * fw;
-      final int cf = k * fh;
-      if (fw == 10 && fh == 10) {
-        rowPass10(planes, plane, bank.rows(), rf, rows, area.firstCol(),
-            planeSize - (fw - 1) + area.firstCol());
-        colPass10(rows, bank.cols(), cf, sal, planeW, area.firstRow() * planeW + area.firstCol(),
-            (area.lastRow() - 1) * planeW + area.lastCol());
-      } else {
-        rowPassSimdOrder(planes, plane, bank.rows(), rf, fw, rows, planeW, planeH, area);
-        colPassSimdOrder(rows, bank.cols(), cf, fh, sal, planeW, area);
-      }
-      if (tailW > 0) {
-        tail(planes, plane, bank.rows(), rf, fw, bank.cols(), cf, fh, planeW, planeH, area,
-            rows, b.tail);
+    final boolean fast = fw == 10 && fh == 10;
+    b.ensure(planeSize, fast ? fw : 1, Math.max(1, banks.size() * tailW * rowsValid));
+    for (int d = 0; d < banks.size(); d++) {
+      Arrays.fill(sal[d], 0, planeSize, 0f);
+    }
+    Arrays.fill(b.tail, 0, banks.size() * tailW * rowsValid, 0f);
+    final int[] next = new int[banks.size()];
+    // row filter outputs: every row, the valid columns (and what wraps between them)
+    final int rowFrom = area.firstCol();
+    final int rowTo = planeSize - (fw - 1) + area.firstCol();
+    final int colFrom = area.firstRow() * planeW + area.firstCol();
+    final int colTo = (area.lastRow() - 1) * planeW + area.lastCol();
+    for (int p = 0; p < Fhog.PLANES; p++) {
+      final int plane = p * planeSize;
+      boolean copied = false;
+      for (int d = 0; d < banks.size(); d++) {
+        DlibHogModel.Bank bank = banks.get(d);
+        for (int k = next[d]; k < bank.count() && bank.planes()[k] == p; k = ++next[d]) {
+          if (fast) {
+            if (!copied) {
+              for (int n = 0; n < fw; n++) {
+                System.arraycopy(planes, plane + rowFrom - area.firstCol() + n, b.shifted[n],
+                    rowFrom, rowTo - rowFrom);
+              }
+              copied = true;
+            }
+            rowPass10(b, bank.rows(), k * fw, rowFrom, rowTo);
+            colPass10(b, bank.cols(), k * fh, planeW, sal[d], colFrom, colTo);
+          } else {
+            rowPassSimdOrder(planes, plane, bank.rows(), k * fw, fw, b.rows, planeW, planeH,
+                area);
+            colPassSimdOrder(b.rows, bank.cols(), k * fh, fh, sal[d], planeW, area);
+          }
+          if (tailW > 0) {
+            tail(planes, plane, bank.rows(), k * fw, fw, bank.cols(), k * fh, fh, planeW, planeH,
+                area, b.rows, b.tail, d * tailW * rowsValid);
+          }
+        }
       }
     }
-    for (int r = 0; r < rowsValid; r++) {
-      System.arraycopy(b.tail, r * tailW, sal, (area.firstRow() + r) * planeW + area.simdEnd(),
-          tailW);
+    for (int d = 0; d < banks.size(); d++) {
+      for (int r = 0; r < rowsValid; r++) {
+        System.arraycopy(b.tail, (d * rowsValid + r) * tailW, sal[d],
+            (area.firstRow() + r) * planeW + area.simdEnd(), tailW);
+      }
     }
   }
 
   /**
-   * Row filter of 10 taps in dlib's SIMD order, for every flat index i in [from, to):
-   * {@code out[i] = sum_n in[base + i - 5 + n] * f[n]}.
+   * Row filter of 10 taps in dlib's SIMD order over flat indices [from, to) of the shifted
+   * copies: {@code s0 = ((x0 f0 + x3 f3) + x6 f6) + x9 f9}, {@code s1 = (x1 f1 + x4 f4) + x7 f7},
+   * {@code s2} likewise, {@code rows = s0 + (s1 + s2)}. Three loops of at most five arrays, each
+   * indexed by the loop variable alone: the shape C2 vectorizes (a longer loop body is not
+   * unrolled far enough for it, and offsets between arrays of one type stop it).
    */
-  private static void rowPass10(float[] in, int base, float[] f, int fo, float[] out, int from,
-      int to) {
-    final float f0 = f[fo];
-    final float f1 = f[fo + 1];
-    final float f2 = f[fo + 2];
-    final float f3 = f[fo + 3];
-    final float f4 = f[fo + 4];
-    final float f5 = f[fo + 5];
-    final float f6 = f[fo + 6];
-    final float f7 = f[fo + 7];
-    final float f8 = f[fo + 8];
-    final float f9 = f[fo + 9];
-    final int d = base - from;
-    for (int i = from; i < to; i++) {
-      final int j = i + d;
-      float s0 = in[j] * f0;
-      float s1 = in[j + 1] * f1;
-      float s2 = in[j + 2] * f2;
-      s0 += in[j + 3] * f3;
-      s1 += in[j + 4] * f4;
-      s2 += in[j + 5] * f5;
-      s0 += in[j + 6] * f6;
-      s1 += in[j + 7] * f7;
-      s2 += in[j + 8] * f8;
-      s0 += in[j + 9] * f9;
-      out[i] = s0 + (s1 + s2);
+  private static void rowPass10(Buffers b, float[] f, int fo, int from, int to) {
+    final float[][] x = b.shifted;
+    for (int c0 = from; c0 < to; c0 += CHUNK) {
+      final int c1 = Math.min(to, c0 + CHUNK);
+      sum3(x[1], x[4], x[7], f[fo + 1], f[fo + 4], f[fo + 7], b.u, c0, c1);
+      addSum3(b.u, x[2], x[5], x[8], f[fo + 2], f[fo + 5], f[fo + 8], b.v, c0, c1);
+      sum4Plus(x[0], x[3], x[6], x[9], f[fo], f[fo + 3], f[fo + 6], f[fo + 9], b.v, b.rows, c0,
+          c1);
     }
   }
 
   /**
-   * Column filter of 10 taps in dlib's SIMD order added into {@code sal} for flat indices
-   * [from, to): {@code sal[i] += sum_m in[i + (m - 5) * w] * f[m]}.
+   * Column filter of 10 taps in dlib's SIMD order added into {@code sal} over flat indices
+   * [from, to): the same three loops on the row outputs 5 rows up to 4 down, copied chunk by
+   * chunk into arrays indexed like the output.
    */
-  private static void colPass10(float[] in, float[] f, int fo, float[] sal, int w, int from,
+  private static void colPass10(Buffers b, float[] g, int go, int w, float[] sal, int from,
       int to) {
-    final float f0 = f[fo];
-    final float f1 = f[fo + 1];
-    final float f2 = f[fo + 2];
-    final float f3 = f[fo + 3];
-    final float f4 = f[fo + 4];
-    final float f5 = f[fo + 5];
-    final float f6 = f[fo + 6];
-    final float f7 = f[fo + 7];
-    final float f8 = f[fo + 8];
-    final float f9 = f[fo + 9];
-    final int w0 = -5 * w;
-    final int w1 = -4 * w;
-    final int w2 = -3 * w;
-    final int w3 = -2 * w;
-    final int w4 = -w;
-    final int w6 = w;
-    final int w7 = 2 * w;
-    final int w8 = 3 * w;
-    final int w9 = 4 * w;
+    final float[][] y = b.chunkRows;
+    for (int c0 = from; c0 < to; c0 += CHUNK) {
+      final int len = Math.min(to - c0, CHUNK);
+      for (int m = 0; m < 10; m++) {
+        System.arraycopy(b.rows, c0 + (m - 5) * w, y[m], 0, len);
+      }
+      System.arraycopy(sal, c0, b.chunkSal, 0, len);
+      sum3(y[1], y[4], y[7], g[go + 1], g[go + 4], g[go + 7], b.chunkU, 0, len);
+      addSum3(b.chunkU, y[2], y[5], y[8], g[go + 2], g[go + 5], g[go + 8], b.chunkV, 0, len);
+      accumulateSum4Plus(y[0], y[3], y[6], y[9], g[go], g[go + 3], g[go + 6], g[go + 9],
+          b.chunkV, b.chunkSal, len);
+      System.arraycopy(b.chunkSal, 0, sal, c0, len);
+    }
+  }
+
+  /** {@code out = (a fa + b fb) + c fc}. */
+  private static void sum3(float[] a, float[] b, float[] c, float fa, float fb, float fc,
+      float[] out, int from, int to) {
     for (int i = from; i < to; i++) {
-      float s0 = in[i + w0] * f0;
-      float s1 = in[i + w1] * f1;
-      float s2 = in[i + w2] * f2;
-      s0 += in[i + w3] * f3;
-      s1 += in[i + w4] * f4;
-      s2 += in[i] * f5;
-      s0 += in[i + w6] * f6;
-      s1 += in[i + w7] * f7;
-      s2 += in[i + w8] * f8;
-      s0 += in[i + w9] * f9;
-      sal[i] += s0 + (s1 + s2);
+      out[i] = a[i] * fa + b[i] * fb + c[i] * fc;
+    }
+  }
+
+  /** {@code out = s + ((a fa + b fb) + c fc)}. */
+  private static void addSum3(float[] s, float[] a, float[] b, float[] c, float fa, float fb,
+      float fc, float[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      out[i] = s[i] + (a[i] * fa + b[i] * fb + c[i] * fc);
+    }
+  }
+
+  /** {@code out = (((a fa + b fb) + c fc) + d fd) + s}. */
+  private static void sum4Plus(float[] a, float[] b, float[] c, float[] d, float fa, float fb,
+      float fc, float fd, float[] s, float[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      out[i] = a[i] * fa + b[i] * fb + c[i] * fc + d[i] * fd + s[i];
+    }
+  }
+
+  /** {@code out += (((a fa + b fb) + c fc) + d fd) + s}. */
+  private static void accumulateSum4Plus(float[] a, float[] b, float[] c, float[] d, float fa,
+      float fb, float fc, float fd, float[] s, float[] out, int len) {
+    for (int i = 0; i < len; i++) {
+      out[i] += a[i] * fa + b[i] * fb + c[i] * fc + d[i] * fd + s[i];
     }
   }
 
@@ -219,7 +260,7 @@ final class FhogScan {
    * {@code tail} (row-major, {@code tailWidth} wide, from the area's first row).
    */
   private static void tail(float[] in, int base, float[] rf, int rfo, int fw, float[] cf,
-      int cfo, int fh, int planeW, int planeH, Area a, float[] rows, float[] tail) {
+      int cfo, int fh, int planeW, int planeH, Area a, float[] rows, float[] tail, int off) {
     final int tailW = a.tailWidth();
     for (int r = 0; r < planeH; r++) {
       for (int c = a.simdEnd(); c < a.lastCol(); c++) {
@@ -228,7 +269,7 @@ final class FhogScan {
       }
     }
     for (int r = a.firstRow(); r < a.lastRow(); r++) {
-      final int t = (r - a.firstRow()) * tailW - a.simdEnd();
+      final int t = off + (r - a.firstRow()) * tailW - a.simdEnd();
       for (int c = a.simdEnd(); c < a.lastCol(); c++) {
         tail[t + c] += scalarOrder(rows, (r - a.firstRow()) * planeW + c, planeW, cf, cfo, fh);
       }
