@@ -4,26 +4,40 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The score image of one dlib detector on one pyramid level: the sum over its separable filters
- * of row filter then column filter over their HOG plane ({@code scan_fhog_pyramid.h},
- * {@code impl::apply_filters_to_fhog}, and {@code float_spatially_filter_image_separable} in
- * {@code dlib/image_transforms/spatial_filtering.h}), float for float.
+ * The score images of dlib's detectors on one pyramid level: for each detector the sum over its
+ * separable filters of row filter then column filter over their HOG plane
+ * ({@code scan_fhog_pyramid.h}, {@code impl::apply_filters_to_fhog}, and
+ * {@code float_spatially_filter_image_separable} in {@code dlib/image_transforms/
+ * spatial_filtering.h}), float for float.
  *
  * <p>dlib filters eight columns at a time with SIMD code and the last {@code width mod 8}
  * columns of the valid area with scalar code, and the two add a filter's taps in different
  * orders: the SIMD code keeps three partial sums (taps 0, 3, 6, 9 / 1, 4, 7 / 2, 5, 8) and adds
- * {@code s0 + (s1 + s2)}; the scalar code adds the taps in order. Both are ported: the SIMD order
- * over whole rows at once (flat loops over the plane, which the JIT vectorizes; the values that
- * wrap across rows land in the border and are never read), then the scalar order for the last
- * columns, whose scores are kept apart and written back at the end. The plane's border (half a
- * filter wide) gets no score, as in dlib.
+ * {@code s0 + (s1 + s2)}; the scalar code adds the taps in turn. Both are ported: the SIMD order
+ * over the whole plane, flat (values that wrap between rows land in the border, never read), and
+ * the scalar order over a strip holding just the last columns (and the filter's reach), whose
+ * scores are written over the plane's at the end. The border (half a filter wide) gets no score,
+ * as in dlib.
+ *
+ * <p>Speed: C2 (JDK 17) vectorizes a loop only when all its float arrays are indexed alike (an
+ * offset between two of them might make them overlap, it reasons) and its body is small enough
+ * to unroll. So a filter's taps are read from shifted copies of its input (the plane's, made
+ * once per plane for all five detectors; the row outputs', chunk by chunk) and its ten products
+ * are summed in three loops of at most five arrays, in exactly dlib's order.
  */
 final class FhogScan {
+  /** Positions per step of the column filter, whose inputs are copied into chunk-local arrays. */
+  static final int CHUNK = 1024;
+  private static final int TAPS = 10;
+
   private FhogScan() {}
 
   /** Where a filter of {@code fw x fh} gives scores on a {@code planeW x planeH} plane. */
   record Area(int firstRow, int lastRow, int firstCol, int lastCol, int simdEnd) {
-    /** dlib's valid area: rows [fh/2, planeH - (fh-1)/2), columns likewise. */
+    /**
+     * dlib's valid area, rows [fh/2, planeH - (fh-1)/2) and columns likewise, and where its
+     * SIMD columns end (the first of 8 that would not fit).
+     */
     static Area of(int planeW, int planeH, int fw, int fh) {
       int firstCol = fw / 2;
       int lastCol = planeW - (fw - 1) / 2;
@@ -39,142 +53,181 @@ final class FhogScan {
     }
   }
 
-  /** Reusable arrays of one thread's call. */
-  static final class Buffers {
-    /** The plane shifted by n - fw/2 columns, for each tap n: the row filter's inputs. */
-    float[][] shifted = new float[0][];
+  /**
+   * A flat image the filters run over, {@code width} wide, with its working arrays: the input
+   * shifted by each tap, the row filter's output and partial sums, and one score image per
+   * detector.
+   */
+  private static final class Grid {
+    int width;
+    int size;
+    float[][] shifted = new float[TAPS][0];
     float[] rows = new float[0];
     float[] u = new float[0];
     float[] v = new float[0];
-    /** Chunk-local: R shifted by (m - fh/2) rows, the column filter's inputs, and the scores. */
-    final float[][] chunkRows = new float[10][CHUNK];
-    final float[] chunkU = new float[CHUNK];
-    final float[] chunkV = new float[CHUNK];
-    final float[] chunkSal = new float[CHUNK];
-    float[] tail = new float[0];
+    float[][] sal = new float[0][];
 
-    void ensure(int planeSize, int taps, int tailSize) {
-      if (shifted.length < taps || shifted[0].length < planeSize) {
-        shifted = new float[taps][planeSize];
+    void ensure(int w, int h, int detectors) {
+      width = w;
+      size = w * h;
+      if (rows.length < size) {
+        shifted = new float[TAPS][size];
+        rows = new float[size];
+        u = new float[size];
+        v = new float[size];
       }
-      if (rows.length < planeSize) {
-        rows = new float[planeSize];
-        u = new float[planeSize];
-        v = new float[planeSize];
-      }
-      if (tail.length < tailSize) {
-        tail = new float[tailSize];
+      if (sal.length < detectors || sal[0].length < size) {
+        sal = new float[detectors][size];
       }
     }
 
     long bytes() {
-      long sum = 4L * (rows.length + u.length + v.length + tail.length + 14 * CHUNK);
-      for (float[] x : shifted) {
-        sum += 4L * x.length;
+      long n = (TAPS + 3L) * rows.length;
+      for (float[] s : sal) {
+        n += s.length;
       }
-      return sum;
+      return 4 * n;
     }
   }
 
-  /** Positions per step of the column filter, whose inputs are copied into chunk-local arrays. */
-  static final int CHUNK = 1024;
+  /** Reusable arrays of one thread's call. */
+  static final class Buffers {
+    private final Grid plane = new Grid();
+    private final Grid strip = new Grid();
+    private final float[][] chunkRows = new float[TAPS][CHUNK];
+    private final float[] chunkU = new float[CHUNK];
+    private final float[] chunkV = new float[CHUNK];
+    private final float[] chunkSal = new float[CHUNK];
+    private float[] generic = new float[0];
+
+    long bytes() {
+      return plane.bytes() + strip.bytes() + 4L * (14 * CHUNK + generic.length);
+    }
+  }
 
   /**
    * Every detector's scores: {@code sal[d]} for {@code banks.get(d)} ({@code planeW x planeH};
    * only {@code area} is meaningful afterwards). {@code planes}: the level's 31 HOG planes,
-   * plane-major. Each detector's filters are applied in dlib's order (plane 0 to 30, then
-   * rank); the planes outermost, so that a plane's shifted copies serve all five detectors.
+   * plane-major. Each detector's filters are applied in dlib's order (plane 0 to 30, then rank).
    */
   static void saliency(List<DlibHogModel.Bank> banks, int fw, int fh, float[] planes, int planeW,
       int planeH, Area area, float[][] sal, Buffers b) {
+    if (fw != TAPS || fh != TAPS) {
+      for (int d = 0; d < banks.size(); d++) {
+        generic(banks.get(d), fw, fh, planes, planeW, planeH, area, sal[d], b);
+      }
+      return;
+    }
     final int planeSize = planeW * planeH;
     final int tailW = area.tailWidth();
-    final int rowsValid = area.lastRow() - area.firstRow();
-    final boolean fast = fw == 10 && fh == 10;
-    b.ensure(planeSize, fast ? fw : 1, Math.max(1, banks.size() * tailW * rowsValid));
+    final int stripW = tailW + fw - 1;
+    final Grid main = b.plane;
+    final Grid strip = b.strip;
+    main.ensure(planeW, planeH, banks.size());
+    strip.ensure(stripW, planeH, banks.size());
     for (int d = 0; d < banks.size(); d++) {
-      Arrays.fill(sal[d], 0, planeSize, 0f);
+      Arrays.fill(main.sal[d], 0, main.size, 0f);
+      Arrays.fill(strip.sal[d], 0, strip.size, 0f);
     }
-    Arrays.fill(b.tail, 0, banks.size() * tailW * rowsValid, 0f);
     final int[] next = new int[banks.size()];
-    // row filter outputs: every row, the valid columns (and what wraps between them)
-    final int rowFrom = area.firstCol();
-    final int rowTo = planeSize - (fw - 1) + area.firstCol();
-    final int colFrom = area.firstRow() * planeW + area.firstCol();
-    final int colTo = (area.lastRow() - 1) * planeW + area.lastCol();
     for (int p = 0; p < Fhog.PLANES; p++) {
       final int plane = p * planeSize;
-      boolean copied = false;
+      shift(planes, plane, main, area.firstCol());
+      if (tailW > 0) {
+        // the strip: plane columns simdEnd - firstCol .. lastCol - 1 + (fw - 1 - firstCol)
+        for (int r = 0; r < planeH; r++) {
+          System.arraycopy(planes, plane + r * planeW + area.simdEnd() - area.firstCol(),
+              strip.rows, r * stripW, stripW);
+        }
+        shift(strip.rows, 0, strip, area.firstCol());
+      }
       for (int d = 0; d < banks.size(); d++) {
         DlibHogModel.Bank bank = banks.get(d);
         for (int k = next[d]; k < bank.count() && bank.planes()[k] == p; k = ++next[d]) {
-          if (fast) {
-            if (!copied) {
-              for (int n = 0; n < fw; n++) {
-                System.arraycopy(planes, plane + rowFrom - area.firstCol() + n, b.shifted[n],
-                    rowFrom, rowTo - rowFrom);
-              }
-              copied = true;
-            }
-            rowPass10(b, bank.rows(), k * fw, rowFrom, rowTo);
-            colPass10(b, bank.cols(), k * fh, planeW, sal[d], colFrom, colTo);
-          } else {
-            rowPassSimdOrder(planes, plane, bank.rows(), k * fw, fw, b.rows, planeW, planeH,
-                area);
-            colPassSimdOrder(b.rows, bank.cols(), k * fh, fh, sal[d], planeW, area);
-          }
+          filter(main, bank.rows(), k * fw, bank.cols(), k * fh, area, area.lastCol(),
+              main.sal[d], true, b);
           if (tailW > 0) {
-            tail(planes, plane, bank.rows(), k * fw, fw, bank.cols(), k * fh, fh, planeW, planeH,
-                area, b.rows, b.tail, d * tailW * rowsValid);
+            filter(strip, bank.rows(), k * fw, bank.cols(), k * fh, area,
+                area.firstCol() + tailW, strip.sal[d], false, b);
           }
         }
       }
     }
     for (int d = 0; d < banks.size(); d++) {
-      for (int r = 0; r < rowsValid; r++) {
-        System.arraycopy(b.tail, (d * rowsValid + r) * tailW, sal[d],
-            (area.firstRow() + r) * planeW + area.simdEnd(), tailW);
+      System.arraycopy(main.sal[d], 0, sal[d], 0, planeSize);
+      for (int r = area.firstRow(); r < area.lastRow(); r++) {
+        System.arraycopy(strip.sal[d], r * stripW + area.firstCol(), sal[d],
+            r * planeW + area.simdEnd(), tailW);
       }
     }
   }
 
   /**
-   * Row filter of 10 taps in dlib's SIMD order over flat indices [from, to) of the shifted
-   * copies: {@code s0 = ((x0 f0 + x3 f3) + x6 f6) + x9 f9}, {@code s1 = (x1 f1 + x4 f4) + x7 f7},
-   * {@code s2} likewise, {@code rows = s0 + (s1 + s2)}. Three loops of at most five arrays, each
-   * indexed by the loop variable alone: the shape C2 vectorizes (a longer loop body is not
-   * unrolled far enough for it, and offsets between arrays of one type stop it).
+   * The grid's input ({@code in} from {@code base}, {@code g.size} long) shifted by each tap:
+   * {@code g.shifted[n][i] = in[base + i - firstCol + n]} where the row filter writes, that is
+   * for i in [firstCol, size - (TAPS - 1) + firstCol).
    */
-  private static void rowPass10(Buffers b, float[] f, int fo, int from, int to) {
-    final float[][] x = b.shifted;
-    for (int c0 = from; c0 < to; c0 += CHUNK) {
-      final int c1 = Math.min(to, c0 + CHUNK);
-      sum3(x[1], x[4], x[7], f[fo + 1], f[fo + 4], f[fo + 7], b.u, c0, c1);
-      addSum3(b.u, x[2], x[5], x[8], f[fo + 2], f[fo + 5], f[fo + 8], b.v, c0, c1);
-      sum4Plus(x[0], x[3], x[6], x[9], f[fo], f[fo + 3], f[fo + 6], f[fo + 9], b.v, b.rows, c0,
-          c1);
+  private static void shift(float[] in, int base, Grid g, int firstCol) {
+    final int len = g.size - (TAPS - 1);
+    for (int n = 0; n < TAPS; n++) {
+      System.arraycopy(in, base + n, g.shifted[n], firstCol, len);
     }
   }
 
   /**
-   * Column filter of 10 taps in dlib's SIMD order added into {@code sal} over flat indices
-   * [from, to): the same three loops on the row outputs 5 rows up to 4 down, copied chunk by
-   * chunk into arrays indexed like the output.
+   * One separable filter over a grid, its scores added into {@code sal}: the row filter over
+   * every row, then the column filter over the area's rows, columns [firstCol, lastCol) (and
+   * what wraps between them); taps summed in dlib's SIMD order or in turn (its scalar order).
    */
-  private static void colPass10(Buffers b, float[] g, int go, int w, float[] sal, int from,
-      int to) {
+  private static void filter(Grid g, float[] f, int fo, float[] c, int co, Area a, int lastCol,
+      float[] sal, boolean simdOrder, Buffers b) {
+    final float[][] x = g.shifted;
+    final int rowFrom = a.firstCol();
+    final int rowTo = g.size - (TAPS - 1) + a.firstCol();
+    for (int c0 = rowFrom; c0 < rowTo; c0 += CHUNK) {
+      final int c1 = Math.min(rowTo, c0 + CHUNK);
+      taps(x, f, fo, g.u, g.v, g.rows, c0, c1, simdOrder, false);
+    }
+    final int w = g.width;
+    final int colFrom = a.firstRow() * w + a.firstCol();
+    final int colTo = (a.lastRow() - 1) * w + lastCol;
     final float[][] y = b.chunkRows;
-    for (int c0 = from; c0 < to; c0 += CHUNK) {
-      final int len = Math.min(to - c0, CHUNK);
-      for (int m = 0; m < 10; m++) {
-        System.arraycopy(b.rows, c0 + (m - 5) * w, y[m], 0, len);
+    for (int c0 = colFrom; c0 < colTo; c0 += CHUNK) {
+      final int len = Math.min(colTo - c0, CHUNK);
+      for (int m = 0; m < TAPS; m++) {
+        System.arraycopy(g.rows, c0 + (m - a.firstRow()) * w, y[m], 0, len);
       }
       System.arraycopy(sal, c0, b.chunkSal, 0, len);
-      sum3(y[1], y[4], y[7], g[go + 1], g[go + 4], g[go + 7], b.chunkU, 0, len);
-      addSum3(b.chunkU, y[2], y[5], y[8], g[go + 2], g[go + 5], g[go + 8], b.chunkV, 0, len);
-      accumulateSum4Plus(y[0], y[3], y[6], y[9], g[go], g[go + 3], g[go + 6], g[go + 9],
-          b.chunkV, b.chunkSal, len);
+      taps(y, c, co, b.chunkU, b.chunkV, b.chunkSal, 0, len, simdOrder, true);
       System.arraycopy(b.chunkSal, 0, sal, c0, len);
+    }
+  }
+
+  /**
+   * {@code out[i] (+)= sum_n x[n][i] * f[fo + n]} for i in [from, to), 10 taps. SIMD order:
+   * {@code ((x0 f0 + x3 f3) + x6 f6) + x9 f9 + (((x1 f1 + x4 f4) + x7 f7) + ((x2 f2 + x5 f5) +
+   * x8 f8))}; scalar order: the products added in turn.
+   */
+  private static void taps(float[][] x, float[] f, int fo, float[] u, float[] v, float[] out,
+      int from, int to, boolean simdOrder, boolean accumulate) {
+    if (simdOrder) {
+      sum3(x[1], x[4], x[7], f[fo + 1], f[fo + 4], f[fo + 7], u, from, to);
+      addSum3(u, x[2], x[5], x[8], f[fo + 2], f[fo + 5], f[fo + 8], v, from, to);
+      if (accumulate) {
+        accumulateSum4Plus(x[0], x[3], x[6], x[9], f[fo], f[fo + 3], f[fo + 6], f[fo + 9], v,
+            out, from, to);
+      } else {
+        sum4Plus(x[0], x[3], x[6], x[9], f[fo], f[fo + 3], f[fo + 6], f[fo + 9], v, out, from,
+            to);
+      }
+    } else {
+      sum4(x[0], x[1], x[2], x[3], f[fo], f[fo + 1], f[fo + 2], f[fo + 3], u, from, to);
+      chain3(u, x[4], x[5], x[6], f[fo + 4], f[fo + 5], f[fo + 6], v, from, to);
+      if (accumulate) {
+        accumulateChain3(v, x[7], x[8], x[9], f[fo + 7], f[fo + 8], f[fo + 9], out, from, to);
+      } else {
+        chain3(v, x[7], x[8], x[9], f[fo + 7], f[fo + 8], f[fo + 9], out, from, to);
+      }
     }
   }
 
@@ -204,14 +257,77 @@ final class FhogScan {
 
   /** {@code out += (((a fa + b fb) + c fc) + d fd) + s}. */
   private static void accumulateSum4Plus(float[] a, float[] b, float[] c, float[] d, float fa,
-      float fb, float fc, float fd, float[] s, float[] out, int len) {
-    for (int i = 0; i < len; i++) {
+      float fb, float fc, float fd, float[] s, float[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
       out[i] += a[i] * fa + b[i] * fb + c[i] * fc + d[i] * fd + s[i];
     }
   }
 
-  /** Any filter length, dlib's SIMD order: taps n, n+1, n+2 into three sums while n < len-2. */
-  private static float simdOrder(float[] in, int start, int step, float[] f, int fo, int len) {
+  /** {@code out = ((a fa + b fb) + c fc) + d fd}. */
+  private static void sum4(float[] a, float[] b, float[] c, float[] d, float fa, float fb,
+      float fc, float fd, float[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      out[i] = a[i] * fa + b[i] * fb + c[i] * fc + d[i] * fd;
+    }
+  }
+
+  /** {@code out = ((s + a fa) + b fb) + c fc}. */
+  private static void chain3(float[] s, float[] a, float[] b, float[] c, float fa, float fb,
+      float fc, float[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      out[i] = s[i] + a[i] * fa + b[i] * fb + c[i] * fc;
+    }
+  }
+
+  /** {@code out += ((s + a fa) + b fb) + c fc}. */
+  private static void accumulateChain3(float[] s, float[] a, float[] b, float[] c, float fa,
+      float fb, float fc, float[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      out[i] += s[i] + a[i] * fa + b[i] * fb + c[i] * fc;
+    }
+  }
+
+  // ---- any filter size: plain loops, dlib's orders (unused by dlib's frontal face model) ----
+
+  private static void generic(DlibHogModel.Bank bank, int fw, int fh, float[] planes,
+      int planeW, int planeH, Area a, float[] sal, Buffers b) {
+    final int planeSize = planeW * planeH;
+    if (b.generic.length < planeSize) {
+      b.generic = new float[planeSize];
+    }
+    final float[] rows = b.generic;
+    Arrays.fill(sal, 0, planeSize, 0f);
+    for (int k = 0; k < bank.count(); k++) {
+      final int base = bank.planes()[k] * planeSize;
+      for (int r = 0; r < planeH; r++) {
+        for (int c = a.firstCol(); c < a.lastCol(); c++) {
+          rows[r * planeW + c] = sum(planes, base + r * planeW + c - a.firstCol(), 1,
+              bank.rows(), k * fw, fw, c < a.simdEnd());
+        }
+      }
+      for (int r = a.firstRow(); r < a.lastRow(); r++) {
+        for (int c = a.firstCol(); c < a.lastCol(); c++) {
+          sal[r * planeW + c] += sum(rows, (r - a.firstRow()) * planeW + c, planeW, bank.cols(),
+              k * fh, fh, c < a.simdEnd());
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code sum_n in[start + n * step] * f[fo + n]}: in dlib's SIMD order (taps n, n+1, n+2 into
+   * three sums while n < len - 2, the rest into the first, then {@code s0 + (s1 + s2)}) or in
+   * turn.
+   */
+  private static float sum(float[] in, int start, int step, float[] f, int fo, int len,
+      boolean simdOrder) {
+    if (!simdOrder) {
+      float s = 0;
+      for (int n = 0; n < len; ++n) {
+        s += in[start + n * step] * f[fo + n];
+      }
+      return s;
+    }
     float s0 = 0;
     float s1 = 0;
     float s2 = 0;
@@ -225,54 +341,5 @@ final class FhogScan {
       s0 += in[start + n * step] * f[fo + n];
     }
     return s0 + (s1 + s2);
-  }
-
-  /** dlib's scalar order: the taps in turn. */
-  private static float scalarOrder(float[] in, int start, int step, float[] f, int fo, int len) {
-    float s = 0;
-    for (int n = 0; n < len; ++n) {
-      s += in[start + n * step] * f[fo + n];
-    }
-    return s;
-  }
-
-  private static void rowPassSimdOrder(float[] in, int base, float[] f, int fo, int fw,
-      float[] out, int planeW, int planeH, Area a) {
-    for (int r = 0; r < planeH; r++) {
-      for (int c = a.firstCol(); c < a.simdEnd(); c++) {
-        out[r * planeW + c] = simdOrder(in, base + r * planeW + c - a.firstCol(), 1, f, fo, fw);
-      }
-    }
-  }
-
-  private static void colPassSimdOrder(float[] in, float[] f, int fo, int fh, float[] sal,
-      int planeW, Area a) {
-    for (int r = a.firstRow(); r < a.lastRow(); r++) {
-      for (int c = a.firstCol(); c < a.simdEnd(); c++) {
-        sal[r * planeW + c] += simdOrder(in, (r - a.firstRow()) * planeW + c, planeW, f, fo, fh);
-      }
-    }
-  }
-
-  /**
-   * The last columns in dlib's scalar order: the row filter there (over every row, into
-   * {@code rows}, replacing the SIMD-order values), then the column filter, added into
-   * {@code tail} (row-major, {@code tailWidth} wide, from the area's first row).
-   */
-  private static void tail(float[] in, int base, float[] rf, int rfo, int fw, float[] cf,
-      int cfo, int fh, int planeW, int planeH, Area a, float[] rows, float[] tail, int off) {
-    final int tailW = a.tailWidth();
-    for (int r = 0; r < planeH; r++) {
-      for (int c = a.simdEnd(); c < a.lastCol(); c++) {
-        rows[r * planeW + c] = scalarOrder(in, base + r * planeW + c - a.firstCol(), 1, rf, rfo,
-            fw);
-      }
-    }
-    for (int r = a.firstRow(); r < a.lastRow(); r++) {
-      final int t = off + (r - a.firstRow()) * tailW - a.simdEnd();
-      for (int c = a.simdEnd(); c < a.lastCol(); c++) {
-        tail[t + c] += scalarOrder(rows, (r - a.firstRow()) * planeW + c, planeW, cf, cfo, fh);
-      }
-    }
   }
 }
