@@ -12,6 +12,15 @@ package org.facerec.detect;
  * value depends on which, so both are ported.
  */
 final class DlibPyramid {
+  /** A byte's value as a float: a table read beats an int-to-float conversion here. */
+  private static final float[] F = new float[256];
+
+  static {
+    for (int i = 0; i < 256; i++) {
+      F[i] = i;
+    }
+  }
+
   private DlibPyramid() {}
 
   /** {@code pyramid_down<6>::operator()}: the output size, {@code (5 * n) / 6} a side. */
@@ -116,12 +125,42 @@ final class DlibPyramid {
     }
     final double xScale = (inW - 1) / (double) Math.max(outW - 1, 1);
     final double yScale = (inH - 1) / (double) Math.max(outH - 1, 1);
-    final double x0 = -4 * xScale;
-    final float lane0 = (float) x0;
-    final float lane1 = (float) (x0 + xScale);
-    final float lane2 = (float) (x0 + 2 * xScale);
-    final float lane3 = (float) (x0 + 3 * xScale);
+    // The column positions are the same on every row: dlib recomputes them, we tabulate them.
+    // SIMD columns: lanes start at float(-4s + k s) and each step adds float(4s).
+    final int[] left = new int[outW];
+    final float[] lrf = new float[outW];
+    final double[] lrd = new double[outW];
+    final int[] right = new int[outW];
     final float step = (float) (4 * xScale);
+    final double x0 = -4 * xScale;
+    float xa = (float) x0;
+    float xb = (float) (x0 + xScale);
+    float xc = (float) (x0 + 2 * xScale);
+    float xd = (float) (x0 + 3 * xScale);
+    int simdCols = 0;
+    while (true) {
+      xa += step;
+      xb += step;
+      xc += step;
+      xd += step;
+      if ((int) xd + 1 >= inW || simdCols + 4 > outW) {
+        break;
+      }
+      lane(simdCols, xa, left, lrf);
+      lane(simdCols + 1, xb, left, lrf);
+      lane(simdCols + 2, xc, left, lrf);
+      lane(simdCols + 3, xd, left, lrf);
+      simdCols += 4;
+    }
+    // scalar columns: x = (c - 1) s accumulating s in double, the right neighbour clamped
+    double x = -xScale + simdCols * xScale;
+    for (int c = simdCols; c < outW; ++c) {
+      x += xScale;
+      final long l = (long) Math.floor(x);
+      left[c] = (int) l;
+      right[c] = (int) Math.min(l + 1, inW - 1);
+      lrd[c] = x - l;
+    }
     double y = -yScale;
     for (int r = 0; r < outH; ++r) {
       y += yScale;
@@ -132,41 +171,29 @@ final class DlibPyramid {
       final float itb = (float) (1 - tbFrac);
       final int topRow = (int) top * inW * 3;
       final int botRow = (int) bottom * inW * 3;
-      final int outRow = r * outW * 3;
-      float xa = lane0;
-      float xb = lane1;
-      float xc = lane2;
-      float xd = lane3;
-      int c = 0;
-      for (;; c += 4) {
-        xa += step;
-        xb += step;
-        xc += step;
-        xd += step;
-        final int la = (int) xa;
-        final int lb = (int) xb;
-        final int lc = (int) xc;
-        final int ld = (int) xd;
-        if (ld + 1 >= inW) {
-          break;
-        }
-        final int o = outRow + 3 * c;
-        simdPixel(in, topRow, botRow, la, xa - la, itb, tb, out, o);
-        simdPixel(in, topRow, botRow, lb, xb - lb, itb, tb, out, o + 3);
-        simdPixel(in, topRow, botRow, lc, xc - lc, itb, tb, out, o + 6);
-        simdPixel(in, topRow, botRow, ld, xd - ld, itb, tb, out, o + 9);
+      int o = r * outW * 3;
+      for (int c = 0; c < simdCols; c++, o += 3) {
+        final float lr = lrf[c];
+        final float ilr = 1 - lr;
+        final float tlf = itb * ilr;
+        final float trf = itb * lr;
+        final float blf = tb * ilr;
+        final float brf = tb * lr;
+        final int tl = topRow + 3 * left[c];
+        final int bl = botRow + 3 * left[c];
+        out[o] = (byte) (int) (tlf * F[in[tl] & 0xff] + trf * F[in[tl + 3] & 0xff]
+            + blf * F[in[bl] & 0xff] + brf * F[in[bl + 3] & 0xff]);
+        out[o + 1] = (byte) (int) (tlf * F[in[tl + 1] & 0xff] + trf * F[in[tl + 4] & 0xff]
+            + blf * F[in[bl + 1] & 0xff] + brf * F[in[bl + 4] & 0xff]);
+        out[o + 2] = (byte) (int) (tlf * F[in[tl + 2] & 0xff] + trf * F[in[tl + 5] & 0xff]
+            + blf * F[in[bl + 2] & 0xff] + brf * F[in[bl + 5] & 0xff]);
       }
-      double x = -xScale + c * xScale;
-      for (; c < outW; ++c) {
-        x += xScale;
-        final long left = (long) Math.floor(x);
-        final long right = Math.min(left + 1, inW - 1);
-        final double lr = x - left;
-        final int tl = topRow + 3 * (int) left;
-        final int tr = topRow + 3 * (int) right;
-        final int bl = botRow + 3 * (int) left;
-        final int br = botRow + 3 * (int) right;
-        final int o = outRow + 3 * c;
+      for (int c = simdCols; c < outW; ++c, o += 3) {
+        final double lr = lrd[c];
+        final int tl = topRow + 3 * left[c];
+        final int tr = topRow + 3 * right[c];
+        final int bl = botRow + 3 * left[c];
+        final int br = botRow + 3 * right[c];
         for (int k = 0; k < 3; k++) {
           double v = (1 - tbFrac) * ((1 - lr) * (in[tl + k] & 0xff) + lr * (in[tr + k] & 0xff))
               + tbFrac * ((1 - lr) * (in[bl + k] & 0xff) + lr * (in[br + k] & 0xff));
@@ -176,20 +203,9 @@ final class DlibPyramid {
     }
   }
 
-  /** One pixel of the SIMD loop: lane weights in float, then each channel. */
-  private static void simdPixel(byte[] in, int topRow, int botRow, int left, float lrFrac,
-      float itb, float tb, byte[] out, int o) {
-    final float ilr = 1 - lrFrac;
-    final float tlf = itb * ilr;
-    final float trf = itb * lrFrac;
-    final float blf = tb * ilr;
-    final float brf = tb * lrFrac;
-    final int tl = topRow + 3 * left;
-    final int bl = botRow + 3 * left;
-    for (int k = 0; k < 3; k++) {
-      float v = tlf * (in[tl + k] & 0xff) + trf * (in[tl + 3 + k] & 0xff)
-          + blf * (in[bl + k] & 0xff) + brf * (in[bl + 3 + k] & 0xff);
-      out[o + k] = (byte) (int) v;
-    }
+  /** One SIMD lane's column: truncated position and float fraction. */
+  private static void lane(int c, float x, int[] left, float[] lrf) {
+    left[c] = (int) x;
+    lrf[c] = x - left[c];
   }
 }
