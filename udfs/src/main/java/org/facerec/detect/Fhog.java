@@ -109,73 +109,62 @@ final class Fhog {
       final float vy0 = yp - iyp;
       final float vy1 = (float) (1.0 - vy0);
       final int rowBase = (iyp + 1) * histRow;
-      int p = y * stride + 3;
-      for (int x = 1; x < visibleNc; x++, p += 3) {
-        int rx = (rgb[p + 3] & 0xff) - (rgb[p - 3] & 0xff);
-        int ry = (rgb[p + stride] & 0xff) - (rgb[p - stride] & 0xff);
-        int gx = (rgb[p + 4] & 0xff) - (rgb[p - 2] & 0xff);
-        int gy = (rgb[p + 1 + stride] & 0xff) - (rgb[p + 1 - stride] & 0xff);
-        int bx = (rgb[p + 5] & 0xff) - (rgb[p - 1] & 0xff);
-        int by = (rgb[p + 2 + stride] & 0xff) - (rgb[p + 2 - stride] & 0xff);
-        int rlen = rx * rx + ry * ry;
-        int glen = gx * gx + gy * gy;
-        int blen = bx * bx + by * by;
-        int dx;
-        int dy;
-        int len;
-        final float w11;
-        final float w01;
-        final float w10;
-        final float w00;
-        if (x < simdEnd) {
-          // select(rlen > glen, red, green), then select(tlen > blen, that, blue)
-          if (rlen > glen) {
-            dx = rx;
-            dy = ry;
-            len = rlen;
-          } else {
-            dx = gx;
-            dy = gy;
-            len = glen;
-          }
-          if (!(len > blen)) {
-            dx = bx;
-            dy = by;
-            len = blen;
-          }
-          final float v = (float) Math.sqrt(len);
-          final float a1 = vx1[x] * v;
-          final float a0 = vx0[x] * v;
-          w11 = vy1 * a1;
-          w01 = vy0 * a1;
-          w10 = vy1 * a0;
-          w00 = vy0 * a0;
-        } else {
-          dx = rx;
-          dy = ry;
-          len = rlen;
-          if (glen > len) {
-            dx = gx;
-            dy = gy;
-            len = glen;
-          }
-          if (blen > len) {
-            dx = bx;
-            dy = by;
-            len = blen;
-          }
-          final float v = (float) Math.sqrt(len);
-          w11 = vy1 * vx1[x] * v;
-          w01 = vy0 * vx1[x] * v;
-          w10 = vy1 * vx0[x] * v;
-          w00 = vy0 * vx0[x] * v;
-        }
-        final int o = BIN[(dx + 255) * 511 + dy + 255];
-        final int h = rowBase + colCell[x] * 18 + o;
-        hist[h] += w11;
-        hist[h + histRow] += w01;
-        hist[h + 18] += w10;
-        hist[h + histRow + 18] += w00;
+      final int row = y * stride;
+      // dlib's SIMD columns: ties go to the later channel, votes vy * (vx * v). Channel
+      // choices by sign masks (branches here mispredict); p, the loop variable, indexes rgb.
+      final int simdStop = row + 3 * simdEnd;
+      for (int p = row + 3, x = 1; p < simdStop; p += 3, x++) {
+        final int rx = (rgb[p + 3] & 0xff) - (rgb[p - 3] & 0xff);
+        final int ry = (rgb[p + stride] & 0xff) - (rgb[p - stride] & 0xff);
+        final int gx = (rgb[p + 4] & 0xff) - (rgb[p - 2] & 0xff);
+        final int gy = (rgb[p + 1 + stride] & 0xff) - (rgb[p + 1 - stride] & 0xff);
+        final int bx = (rgb[p + 5] & 0xff) - (rgb[p - 1] & 0xff);
+        final int by = (rgb[p + 2 + stride] & 0xff) - (rgb[p + 2 - stride] & 0xff);
+        final int rlen = rx * rx + ry * ry;
+        final int glen = gx * gx + gy * gy;
+        final int blen = bx * bx + by * by;
+        final int redOverGreen = (glen - rlen) >> 31; // all ones when rlen > glen
+        final int tx = gx ^ ((rx ^ gx) & redOverGreen);
+        final int ty = gy ^ ((ry ^ gy) & redOverGreen);
+        final int tlen = glen ^ ((rlen ^ glen) & redOverGreen);
+        final int overBlue = (blen - tlen) >> 31; // all ones when tlen > blen
+        final int dx = bx ^ ((tx ^ bx) & overBlue);
+        final int dy = by ^ ((ty ^ by) & overBlue);
+        final float v = (float) Math.sqrt((float) (blen ^ ((tlen ^ blen) & overBlue)));
+        final float a1 = vx1[x] * v;
+        final float a0 = vx0[x] * v;
+        final int h = rowBase + colCell[x] * 18 + BIN[(dx + 255) * 511 + dy + 255];
+        hist[h] += vy1 * a1;
+        hist[h + histRow] += vy0 * a1;
+        hist[h + 18] += vy1 * a0;
+        hist[h + histRow + 18] += vy0 * a0;
+      }
+      // dlib's scalar columns: ties go to the earlier channel, votes (vy * vx) * v
+      final int stop = row + 3 * visibleNc;
+      for (int p = row + 3 * Math.max(simdEnd, 1), x = Math.max(simdEnd, 1); p < stop;
+          p += 3, x++) {
+        final int rx = (rgb[p + 3] & 0xff) - (rgb[p - 3] & 0xff);
+        final int ry = (rgb[p + stride] & 0xff) - (rgb[p - stride] & 0xff);
+        final int gx = (rgb[p + 4] & 0xff) - (rgb[p - 2] & 0xff);
+        final int gy = (rgb[p + 1 + stride] & 0xff) - (rgb[p + 1 - stride] & 0xff);
+        final int bx = (rgb[p + 5] & 0xff) - (rgb[p - 1] & 0xff);
+        final int by = (rgb[p + 2 + stride] & 0xff) - (rgb[p + 2 - stride] & 0xff);
+        final int rlen = rx * rx + ry * ry;
+        final int glen = gx * gx + gy * gy;
+        final int blen = bx * bx + by * by;
+        final int greenOverRed = (rlen - glen) >> 31; // all ones when glen > rlen
+        final int tx = rx ^ ((gx ^ rx) & greenOverRed);
+        final int ty = ry ^ ((gy ^ ry) & greenOverRed);
+        final int tlen = rlen ^ ((glen ^ rlen) & greenOverRed);
+        final int blueOver = (tlen - blen) >> 31; // all ones when blen > tlen
+        final int dx = tx ^ ((bx ^ tx) & blueOver);
+        final int dy = ty ^ ((by ^ ty) & blueOver);
+        final float v = (float) Math.sqrt((float) (tlen ^ ((blen ^ tlen) & blueOver)));
+        final int h = rowBase + colCell[x] * 18 + BIN[(dx + 255) * 511 + dy + 255];
+        hist[h] += vy1 * vx1[x] * v;
+        hist[h + histRow] += vy0 * vx1[x] * v;
+        hist[h + 18] += vy1 * vx0[x] * v;
+        hist[h + histRow + 18] += vy0 * vx0[x] * v;
       }
     }
     normsAndFeatures(g, hist, histW, padRows, padCols, planes, b);
