@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * dlib's frontal face detector as the text file {@code dlib_frontal_face_detector.txt} holds it
- * (written by {@code src/test/cpp/dlib_hog_export.cpp}, whose header documents the format): the
+ * (written by {@code src/test/cpp/dlib_hog_export.cpp}, whose header documents the format; the
+ * file's {@code #} lines say where it comes from and carry dlib's Boost licence): the
  * {@code scan_fhog_pyramid<pyramid_down<6>>} scanner's settings, the
  * {@code test_box_overlap} thresholds of its non-max suppression, and per detector its bias and
  * the separable filters dlib convolves with. Immutable after reading.
@@ -52,7 +53,11 @@ record DlibHogModel(int cellSize, int fhogWidth, int fhogHeight, int padding,
   static DlibHogModel read(InputStream in) {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(in,
         StandardCharsets.US_ASCII))) {
-      if (!HEADER.equals(r.readLine())) {
+      String first = r.readLine();
+      while (first != null && first.startsWith("#")) {
+        first = r.readLine();
+      }
+      if (!HEADER.equals(first)) {
         throw new IllegalArgumentException("not a " + HEADER + " file");
       }
       int cell = Integer.parseInt(value(r, "cell_size")[0]);
