@@ -1,6 +1,7 @@
 package org.facerec.detect;
 
 import java.io.Serializable;
+import java.util.Locale;
 
 /**
  * dlib's {@code rectangle} ({@code dlib/geometry/rectangle.h}): integer corners, both inclusive,
@@ -47,12 +48,27 @@ public record DlibRectangle(long left, long top, long right, long bottom) implem
   }
 
   /**
+   * A {@link Detection} box (continuous pixel edges: the box covers {@code [x, x + width)}) as
+   * dlib's rectangle: each edge rounded to the nearest pixel edge with {@code floor(v + 0.5)},
+   * the right and bottom ones then made inclusive: {@code left = round(x)},
+   * {@code right = round(x + width) - 1}, the same vertically. So a dlib rectangle turned into a
+   * Detection by {@link #toDetection} comes back unchanged.
+   */
+  public static DlibRectangle of(Detection box) {
+    return new DlibRectangle(round(box.x()), round(box.y()), round(box.right()) - 1,
+        round(box.bottom()) - 1);
+  }
+
+  private static long round(double v) {
+    return (long) Math.floor(v + 0.5);
+  }
+
+  /**
    * {@code drectangle}'s conversion to {@code rectangle}: each corner rounded with
    * {@code floor(v + 0.5)}.
    */
   static DlibRectangle rounded(double l, double t, double r, double b) {
-    return new DlibRectangle((long) Math.floor(l + 0.5), (long) Math.floor(t + 0.5),
-        (long) Math.floor(r + 0.5), (long) Math.floor(b + 0.5));
+    return new DlibRectangle(round(l), round(t), round(r), round(b));
   }
 
   /**
@@ -62,5 +78,10 @@ public record DlibRectangle(long left, long top, long right, long bottom) implem
    */
   public Detection toDetection(double score, Detection.Source source) {
     return new Detection(left, top, width(), height(), score, source);
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "[(%d, %d) (%d, %d)]", left, top, right, bottom);
   }
 }

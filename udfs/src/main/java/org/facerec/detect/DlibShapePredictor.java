@@ -54,7 +54,7 @@ import org.facerec.image.RgbImage;
  * about 1e-12 of the exact map used here (measured up to 1.4e-12, on boxes up to 5,000 px); the
  * two can round a feature pixel differently only when a position falls exactly on a half pixel.
  *
- * <p>The box is dlib's integer {@link Rectangle} (inclusive corners); {@link Rectangle#of} states
+ * <p>The box is dlib's integer {@link DlibRectangle} (inclusive corners); {@link DlibRectangle#of} states
  * how a {@link Detection} maps to one. Loading follows dlib/serialize.h: the model is
  * {@code int version (1), matrix<float,0,1> initial_shape, vector<vector<regression_tree>>
  * forests, vector<vector<unsigned long>> anchor_idx, vector<vector<vector<float,2>>> deltas},
@@ -194,13 +194,13 @@ public final class DlibShapePredictor {
     return splitStart.length - 1;
   }
 
-  /** The 68 landmarks of the face in {@code box}, as a dlib rectangle by {@link Rectangle#of}. */
+  /** The 68 landmarks of the face in {@code box}, as a dlib rectangle by {@link DlibRectangle#of}. */
   public Landmarks predict(RgbImage image, Detection box) {
-    return predict(image, Rectangle.of(box));
+    return predict(image, DlibRectangle.of(box));
   }
 
   /** The 68 landmarks of the face in dlib's rectangle {@code rect}, unrounded, in image pixels. */
-  public Landmarks predict(RgbImage image, Rectangle rect) {
+  public Landmarks predict(RgbImage image, DlibRectangle rect) {
     if (parts != Landmarks.COUNT) {
       throw new IllegalStateException("the model has " + parts + " parts, not 68; use predictXy");
     }
@@ -212,7 +212,7 @@ public final class DlibShapePredictor {
    * {@code rect}, unrounded, in image pixels. The rectangle may extend past the image (pixels
    * outside count as 0, as in dlib) but must span at least two pixels each way.
    */
-  public double[] predictXy(RgbImage image, Rectangle rect) {
+  public double[] predictXy(RgbImage image, DlibRectangle rect) {
     long w = rect.right() - rect.left();
     long h = rect.bottom() - rect.top();
     if (w < 1 || h < 1) {
@@ -336,49 +336,6 @@ public final class DlibShapePredictor {
     out[1] = (float) (-b / fromVariance);
     out[2] = (float) (b / fromVariance);
     out[3] = (float) (a / fromVariance);
-  }
-
-  /**
-   * dlib's {@code rectangle}: integer corners, both inclusive, so it covers
-   * {@code right - left + 1} pixels across. The shape predictor's box units run from
-   * {@code (left, top)} to {@code (right, bottom)}.
-   */
-  public record Rectangle(long left, long top, long right, long bottom) {
-    /**
-     * A {@link Detection} box (continuous pixel edges: the box covers {@code [x, x + width)})
-     * as dlib's rectangle: each edge rounded to the nearest pixel edge with
-     * {@code floor(v + 0.5)}, the right and bottom ones then made inclusive:
-     * {@code left = round(x)}, {@code right = round(x + width) - 1}, the same vertically. So a
-     * dlib rectangle turned into a Detection by {@link #toDetection} comes back unchanged.
-     */
-    public static Rectangle of(Detection box) {
-      return new Rectangle(round(box.x()), round(box.y()), round(box.right()) - 1,
-          round(box.bottom()) - 1);
-    }
-
-    private static long round(double v) {
-      return (long) Math.floor(v + 0.5);
-    }
-
-    /** Pixels across, as dlib's {@code rectangle::width()}. */
-    public long width() {
-      return right - left + 1;
-    }
-
-    /** Pixels down, as dlib's {@code rectangle::height()}. */
-    public long height() {
-      return bottom - top + 1;
-    }
-
-    /** This rectangle as a box {@code (left, top, width(), height())}. */
-    public Detection toDetection(double score, Detection.Source source) {
-      return new Detection(left, top, width(), height(), score, source);
-    }
-
-    @Override
-    public String toString() {
-      return String.format(Locale.ROOT, "[(%d, %d) (%d, %d)]", left, top, right, bottom);
-    }
   }
 
   /** The model's arrays as read. */

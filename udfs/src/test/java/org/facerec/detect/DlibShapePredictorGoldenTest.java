@@ -57,7 +57,7 @@ class DlibShapePredictorGoldenTest {
   private static final double TOLERANCE = 0.01;
 
   /** One golden row: an image (relative to the data folder), a box and dlib's landmarks. */
-  record Row(String image, String kind, DlibShapePredictor.Rectangle rect, double[] xy) {}
+  record Row(String image, String kind, DlibRectangle rect, double[] xy) {}
 
   private static DlibShapePredictor predictor;
   private static String goldenModelSha;
@@ -85,7 +85,7 @@ class DlibShapePredictorGoldenTest {
         for (int i = 0; i < 136; i++) {
           xy[i] = Double.parseDouble(f[6 + i]);
         }
-        rows.add(new Row(f[0], f[1], new DlibShapePredictor.Rectangle(Long.parseLong(f[2]),
+        rows.add(new Row(f[0], f[1], new DlibRectangle(Long.parseLong(f[2]),
             Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5])), xy));
       }
     }
@@ -177,7 +177,7 @@ class DlibShapePredictorGoldenTest {
   void aDetectionBoxMapsToDlibsRectangle() {
     Row row = rows.stream().filter(r -> r.kind().equals("hog")).findFirst().orElseThrow();
     Detection box = row.rect().toDetection(1, Detection.Source.WHOLE_IMAGE);
-    assertThat(DlibShapePredictor.Rectangle.of(box)).isEqualTo(row.rect());
+    assertThat(DlibRectangle.of(box)).isEqualTo(row.rect());
     RgbImage img = images.get(row.image());
     Landmarks lm = predictor.predict(img, box);
     assertThat(lm.xy()).containsExactly(predictor.predictXy(img, row.rect()));

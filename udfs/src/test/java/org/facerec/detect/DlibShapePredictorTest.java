@@ -100,7 +100,7 @@ class DlibShapePredictorTest {
     assertThat(sp.numParts()).isEqualTo(3);
     assertThat(sp.numCascades()).isEqualTo(2);
     assertThat(sp.numTrees()).isEqualTo(2);
-    var rect = new DlibShapePredictor.Rectangle(10, 20, 109, 219);
+    var rect = new DlibRectangle(10, 20, 109, 219);
     double[] xy = sp.predictXy(IMAGE, rect);
     // grey 90 (integer division) - 0 (outside) > 90.1 is false: right leaf, -0.05; then the
     // second cascade's leaf 0, +0.01 on y. Box units: x = left + (right - left) u.
@@ -120,18 +120,18 @@ class DlibShapePredictorTest {
   @Test
   void aDetectionBoxRoundsItsEdgesToDlibsInclusiveRectangle() {
     Detection box = new Detection(10.4, 19.6, 99.2, 200.0, 0.9, Detection.Source.SSD_MOBILENET_V1);
-    var rect = DlibShapePredictor.Rectangle.of(box);
-    assertThat(rect).isEqualTo(new DlibShapePredictor.Rectangle(10, 20, 109, 219));
+    var rect = DlibRectangle.of(box);
+    assertThat(rect).isEqualTo(new DlibRectangle(10, 20, 109, 219));
     assertThat(rect.width()).isEqualTo(100);
     assertThat(rect.height()).isEqualTo(200);
     Detection back = rect.toDetection(0.5, Detection.Source.WHOLE_IMAGE);
     assertThat(new double[] {back.x(), back.y(), back.width(), back.height()})
         .containsExactly(10, 20, 100, 200);
-    assertThat(DlibShapePredictor.Rectangle.of(back)).isEqualTo(rect);
-    assertThat(DlibShapePredictor.Rectangle.of(Detection.wholeImage(250, 250)))
-        .isEqualTo(new DlibShapePredictor.Rectangle(0, 0, 249, 249));
-    assertThat(DlibShapePredictor.Rectangle.of(new Detection(-3.5, -0.51, 4, 4, 1,
-        Detection.Source.SSD_MOBILENET_V1))).isEqualTo(new DlibShapePredictor.Rectangle(-3, -1,
+    assertThat(DlibRectangle.of(back)).isEqualTo(rect);
+    assertThat(DlibRectangle.of(Detection.wholeImage(250, 250)))
+        .isEqualTo(new DlibRectangle(0, 0, 249, 249));
+    assertThat(DlibRectangle.of(new Detection(-3.5, -0.51, 4, 4, 1,
+        Detection.Source.SSD_MOBILENET_V1))).isEqualTo(new DlibRectangle(-3, -1,
         0, 2));
   }
 
@@ -149,9 +149,9 @@ class DlibShapePredictorTest {
   @Test
   void boxesTooSmallAndModelsOfOtherSizesAreRefused() throws IOException {
     DlibShapePredictor sp = DlibShapePredictor.read(model(Spec.valid()), "small.dat");
-    assertThatThrownBy(() -> sp.predictXy(IMAGE, new DlibShapePredictor.Rectangle(5, 5, 5, 40)))
+    assertThatThrownBy(() -> sp.predictXy(IMAGE, new DlibRectangle(5, 5, 5, 40)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2 pixels");
-    assertThatThrownBy(() -> sp.predict(IMAGE, new DlibShapePredictor.Rectangle(5, 5, 50, 40)))
+    assertThatThrownBy(() -> sp.predict(IMAGE, new DlibRectangle(5, 5, 50, 40)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("3 parts, not 68");
   }
 
