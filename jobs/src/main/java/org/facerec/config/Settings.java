@@ -1,4 +1,4 @@
-package org.facerec.jobs;
+package org.facerec.config;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,24 +8,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import org.facerec.detect.FaceFinder;
-import org.facerec.detect.FinderSettings;
-import org.facerec.image.Framing;
-import org.facerec.model.FaceModel;
-import org.facerec.model.ModelWeights;
-import org.facerec.pipeline.EncodeOptions;
 
 /**
- * facerec's settings, read in one place in a fixed order, later sources winning: the defaults
- * ({@code conf/facerec.conf}, bundled in the jar and, when run from an installation, that
- * installation's copy), the session's {@code spark.facerec.*} entries (spark-submit
+ * facerec's settings as text, read in one place in a fixed order, later sources winning: the
+ * defaults ({@code conf/facerec.conf}, bundled in the jar and, when run from an installation,
+ * that installation's copy), the session's {@code spark.facerec.*} entries (spark-submit
  * {@code --conf}), {@code --conf FILE}, then {@code --set key=value}. Command options such as
- * {@code --model} are applied last by the commands themselves.
+ * {@code --model} are applied last by the commands themselves ({@link #with}). The keys are the
+ * constants here; {@link RunConfig} turns the values into typed records, once per run.
  */
 public final class Settings implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -56,10 +52,10 @@ public final class Settings implements Serializable {
   public static final String TOP_K = "facerec.identify.top-k";
   public static final String BROADCAST_MAX_ROWS = "facerec.identify.broadcast-max-rows";
   public static final String BLOCK_ROWS = "facerec.identify.block-rows";
-  // report.html of verify and identify (AuditReports)
+  // the audit reports of verify and identify (org.facerec.report.AuditReports)
   public static final String REPORT_MARGIN = "facerec.report.margin";
   public static final String REPORT_MAX_ITEMS = "facerec.report.max-items";
-  // outputs and data protection (Outputs, Protection)
+  // outputs and data protection (org.facerec.io: Outputs, Protection)
   public static final String OUTPUT_COMMIT = "facerec.output.commit";
   public static final String ENCRYPTION = "facerec.encryption.enabled";
   public static final String ENCRYPTION_KMS_CLIENT = "facerec.encryption.kms-client";
@@ -208,37 +204,38 @@ public final class Settings implements Serializable {
     return v.equals("true");
   }
 
-  public FaceModel model() {
-    return FaceModel.byId(get(MODEL));
+  /** True when {@code key} is set, even to an empty value. */
+  public boolean has(String key) {
+    return values.containsKey(key);
   }
 
-  /** The decision threshold for {@code model}: {@code facerec.threshold.<model id>}. */
-  public double threshold(FaceModel model) {
-    String key = THRESHOLD_PREFIX + model.id();
-    return values.containsKey(key) ? getDouble(key) : model.defaultThreshold();
+  /** A comma-separated list, each item trimmed. */
+  public List<String> getList(String key) {
+    List<String> out = new ArrayList<>();
+    for (String item : get(key).split(",")) {
+      out.add(item.trim());
+    }
+    return out;
   }
 
-  /** The rank rule's margin, or NaN when it is off. */
-  public double rankMargin() {
-    String v = get(RANK_MARGIN, "off").toLowerCase(Locale.ROOT);
-    return v.equals("off") ? Double.NaN : getDouble(RANK_MARGIN);
+  /** An enum setting written in lower case with dashes, e.g. nearest-centre. */
+  public <E extends Enum<E>> E choice(String key, Class<E> type) {
+    String v = get(key);
+    try {
+      return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      StringBuilder known = new StringBuilder();
+      for (E c : type.getEnumConstants()) {
+        known.append(known.length() == 0 ? "" : ", ").append(name(c));
+      }
+      throw new IllegalArgumentException("setting " + key + " must be one of " + known
+          + ", not '" + v + "'");
+    }
   }
 
-  /** The folder holding {@code model}'s weights. */
-  public Path weightsDir(FaceModel model) {
-    String own = values.get("facerec.models." + model.id() + ".dir");
-    return resolve(own != null && !own.isEmpty() ? own : get(MODELS_DIR));
-  }
-
-  /** The configured model's weights, read from {@link #weightsDir}. */
-  public ModelWeights readWeights() throws IOException {
-    FaceModel m = model();
-    return m.readWeights(weightsDir(m));
-  }
-
-  /** The detector and landmark weights {@code finder} needs, from the models folder. */
-  public FaceFinder.Weights readFinderWeights(FinderSettings finder) throws IOException {
-    return FaceFinder.Weights.readFor(finder, resolve(get(MODELS_DIR)));
+  /** How a choice is written in settings and shown to people: lower case, dashes. */
+  public static String name(Enum<?> choice) {
+    return choice.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** A path setting resolved against facerec's home when relative. */
@@ -246,134 +243,6 @@ public final class Settings implements Serializable {
     Path p = Paths.get(path);
     String home = System.getProperty(HOME_PROPERTY);
     return p.isAbsolute() || home == null ? p : Paths.get(home).resolve(p).normalize();
-  }
-
-  /**
-   * The encoding options for {@code job} (enroll, verify, identify, embed): its
-   * {@code facerec.<job>.multiple-faces} says whether several faces in one photo are rejected or
-   * the one {@code facerec.detect.select} picks is kept; {@code facerec.<job>.mirror}, when set,
-   * overrides {@code facerec.encode.mirror}.
-   */
-  public EncodeOptions encodeOptions(String job) {
-    String multiple = get("facerec." + job + ".multiple-faces", "select");
-    if (!multiple.equals("select") && !multiple.equals("reject")) {
-      throw new IllegalArgumentException("facerec." + job + ".multiple-faces must be select or "
-          + "reject, not '" + multiple + "'");
-    }
-    return new EncodeOptions(getInt(BATCH_SIZE), Framing.parse(get(FRAMING)), finderSettings(),
-        multiple.equals("reject"), getInt(MAX_SIDE), getLong(MAX_PIXELS), getLong(MAX_BYTES),
-        getInt(THREADS), getInt(MIN_SIDE),
-        getBoolean(values.containsKey("facerec." + job + ".mirror") ? "facerec." + job + ".mirror"
-            : MIRROR));
-  }
-
-  /** Detection and alignment settings, or null for {@code facerec.align = none}. */
-  public FinderSettings finderSettings() {
-    FinderSettings.Alignment align = choice(ALIGN, FinderSettings.Alignment.class);
-    if (align == FinderSettings.Alignment.NONE) {
-      return null;
-    }
-    FinderSettings.Select select = choice(SELECT, FinderSettings.Select.class);
-    if (select == FinderSettings.Select.ALL) {
-      throw new IllegalArgumentException(SELECT + " must pick one face: largest, "
-          + "nearest-centre or best-score");
-    }
-    return new FinderSettings(choice(DETECTOR, FinderSettings.Detector.class),
-        getDouble(MIN_SCORE), getDouble(MIN_FACE_SIZE), select,
-        choice(FALLBACK, FinderSettings.Fallback.class), align, model().id(),
-        getDouble(CROP_MARGIN), getInt(LANDMARK_PASSES));
-  }
-
-  /** An enum setting written in lower case with dashes, e.g. nearest-centre. */
-  private <E extends Enum<E>> E choice(String key, Class<E> type) {
-    String v = get(key);
-    try {
-      return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
-      StringBuilder known = new StringBuilder();
-      for (E c : type.getEnumConstants()) {
-        known.append(known.length() == 0 ? "" : ", ")
-            .append(c.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-      }
-      throw new IllegalArgumentException("setting " + key + " must be one of " + known
-          + ", not '" + v + "'");
-    }
-  }
-
-  /**
-   * Sets {@code key} in the conf file {@code file} (created when missing), keeping every other
-   * line and comment: each line that sets the key is replaced in place, or, when none does, the
-   * key is appended. Above it goes the comment {@code # <writer>: <note>}, replacing such a
-   * comment of the same writer, so that re-runs do not pile up stale ones. The file is replaced
-   * in one rename.
-   */
-  public static void writeKey(Path file, String key, String value, String writer, String note)
-      throws IOException {
-    List<String> lines = Files.isRegularFile(file)
-        ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
-    String tag = "# " + writer + ":";
-    List<String> out = new java.util.ArrayList<>();
-    boolean replaced = false;
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (!setsKey(line, key)) {
-        out.add(line);
-        continue;
-      }
-      if (!out.isEmpty() && out.get(out.size() - 1).startsWith(tag)) {
-        out.remove(out.size() - 1);
-      }
-      out.add(tag + " " + note);
-      out.add(key + " = " + value);
-      replaced = true;
-      while (continues(lines.get(i)) && i + 1 < lines.size()) {
-        i++; // the rest of a value continued over several lines goes with it
-      }
-    }
-    if (!replaced) {
-      if (!out.isEmpty() && !out.get(out.size() - 1).isBlank()) {
-        out.add("");
-      }
-      out.add(tag + " " + note);
-      out.add(key + " = " + value);
-    }
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      Files.write(tmp, out, StandardCharsets.UTF_8);
-      if (Files.isRegularFile(file)) { // a temp file is private; the conf keeps its own mode
-        try {
-          Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
-        } catch (UnsupportedOperationException e) {
-          // not a POSIX file system: nothing to keep
-        }
-      }
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  /** True when {@code line} of a properties file assigns {@code key} (not in a comment). */
-  private static boolean setsKey(String line, String key) {
-    String t = line.stripLeading();
-    if (t.startsWith("#") || t.startsWith("!") || !t.startsWith(key)) {
-      return false;
-    }
-    String rest = t.substring(key.length());
-    return rest.isEmpty() || rest.charAt(0) == '=' || rest.charAt(0) == ':'
-        || Character.isWhitespace(rest.charAt(0));
-  }
-
-  /** A properties line ending in an odd number of backslashes continues on the next line. */
-  private static boolean continues(String line) {
-    int n = 0;
-    for (int i = line.length() - 1; i >= 0 && line.charAt(i) == '\\'; i--) {
-      n++;
-    }
-    return n % 2 == 1;
   }
 
   public Map<String, String> asMap() {

@@ -1,4 +1,4 @@
-package org.facerec.jobs;
+package org.facerec.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,7 +17,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.facerec.jobs.Outputs.Commit;
+import org.facerec.config.CommitMode;
+import org.facerec.jobs.SparkTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +39,7 @@ class OutputsTest extends SparkTest {
   }
 
   static List<String> read(Path table) throws IOException {
-    return Inputs.table(spark, table.toString(), Map.of()).orderBy("id").as(Encoders.STRING())
+    return Tables.read(spark, table.toString(), Map.of()).orderBy("id").as(Encoders.STRING())
         .collectAsList();
   }
 
@@ -51,8 +52,8 @@ class OutputsTest extends SparkTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Commit.class, names = {"RENAME", "POINTER"})
-  void aWriteThatFailsMidwayLeavesThePreviousTable(Commit commit) throws IOException {
+  @EnumSource(value = CommitMode.class, names = {"RENAME", "POINTER"})
+  void aWriteThatFailsMidwayLeavesThePreviousTable(CommitMode commit) throws IOException {
     Path t = dir.resolve("t");
     Outputs.writeTable(rows("a", "b"), t.toString(), Map.of(), commit);
     // four tasks write their files; one of them fails at its 77th row
@@ -78,18 +79,18 @@ class OutputsTest extends SparkTest {
   void aSwapKilledBetweenItsRenamesIsReadFromTheOldCopyUntilTheNextWrite()
       throws IOException {
     Path t = dir.resolve("t");
-    Outputs.writeTable(rows("a", "b"), t.toString(), Map.of(), Commit.RENAME);
+    Outputs.writeTable(rows("a", "b"), t.toString(), Map.of(), CommitMode.RENAME);
     // the state a kill between "old out of the way" and "new in" leaves
     Path old = dir.resolve(".old-t-" + UUID.randomUUID());
     Files.move(t, old);
     Path staging = Files.createDirectories(dir.resolve(".staging-t-" + UUID.randomUUID()));
     Files.write(staging.resolve("part-00000.parquet"), new byte[] {1, 2, 3});
 
-    assertThat(Inputs.tableData(spark, t.toString()).getName()).isEqualTo(old.getFileName()
+    assertThat(Tables.dataPath(spark, t.toString()).getName()).isEqualTo(old.getFileName()
         .toString());
     assertThat(read(t)).containsExactly("a", "b");
 
-    Outputs.writeTable(rows("c"), t.toString(), Map.of(), Commit.RENAME);
+    Outputs.writeTable(rows("c"), t.toString(), Map.of(), CommitMode.RENAME);
     assertThat(read(t)).containsExactly("c");
     assertThat(names(dir)).containsExactly("t");
   }
@@ -100,11 +101,11 @@ class OutputsTest extends SparkTest {
     // a first write killed before its commit: no table yet, and the next write cleans up
     Path first = Files.createDirectories(t.resolve("_v-20200101T000000Z-" + UUID.randomUUID()));
     Files.write(first.resolve("part-00000.parquet"), new byte[] {1, 2, 3});
-    assertThat(Inputs.tableData(spark, t.toString())).isNull();
-    Outputs.writeTable(rows("a"), t.toString(), Map.of(), Commit.POINTER);
+    assertThat(Tables.dataPath(spark, t.toString())).isNull();
+    Outputs.writeTable(rows("a"), t.toString(), Map.of(), CommitMode.POINTER);
     assertThat(read(t)).containsExactly("a");
     assertThat(names(t)).hasSize(2).doesNotContain(first.getFileName().toString());
-    Outputs.writeTable(rows("b", "c"), t.toString(), Map.of(), Commit.POINTER);
+    Outputs.writeTable(rows("b", "c"), t.toString(), Map.of(), CommitMode.POINTER);
     assertThat(read(t)).containsExactly("b", "c");
     List<String> layout = names(t);
     assertThat(layout).hasSize(2).contains(Outputs.POINTER);
@@ -118,7 +119,7 @@ class OutputsTest extends SparkTest {
     // plain Parquet readers of the folder see only hidden names: they fail, never mix versions
     assertThatThrownBy(() -> spark.read().parquet(t.toString()).count())
         .hasMessageContaining("UNABLE_TO_INFER_SCHEMA");
-    Outputs.writeTable(rows("d"), t.toString(), Map.of(), Commit.POINTER);
+    Outputs.writeTable(rows("d"), t.toString(), Map.of(), CommitMode.POINTER);
     assertThat(read(t)).containsExactly("d");
     assertThat(names(t)).hasSize(2).doesNotContain(crashed.getFileName().toString(), version);
   }

@@ -18,6 +18,8 @@ import org.facerec.image.RgbImage;
 
 /** Small JPEG thumbnails of images, as {@code data:} URIs that a page can embed. */
 public final class Thumbnails {
+  /** The reports' thumbnails' longer side, in pixels. */
+  public static final int SIDE = 112;
   private static final float QUALITY = 0.85f;
 
   private Thumbnails() {}

@@ -1,4 +1,4 @@
-package org.facerec.jobs;
+package org.facerec.io;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.facerec.config.CommitMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +32,12 @@ import org.slf4j.LoggerFactory;
  * look; what makes it visible is one step that either happens or does not:
  *
  * <ul>
- *   <li>{@link Commit#RENAME} (local disks, HDFS: directory renames are atomic there): the table
+ *   <li>{@link CommitMode#RENAME} (local disks, HDFS: directory renames are atomic there): the table
  *       is written to a hidden staging folder beside its destination and swapped in (old out of
  *       the way, new renamed in, old deleted). A process killed between the two renames leaves
  *       the previous table in {@code .old-<name>-<id>}: facerec's readers fall back to it, so a
  *       re-run reads it as its previous table, and its commit removes it.
- *   <li>{@link Commit#POINTER} (S3 and other object stores, where a "rename" is a copy of every
+ *   <li>{@link CommitMode#POINTER} (S3 and other object stores, where a "rename" is a copy of every
  *       object then a delete, visible half-done): the table is written to a new version folder
  *       inside it, {@code <table>/_v-<id>/}, and committed by writing the small object
  *       {@code <table>/_facerec_table} that names that folder. One PUT of one object is atomic
@@ -65,31 +66,15 @@ public final class Outputs {
   /** Schemes whose directory rename is atomic; every other store is committed by pointer. */
   private static final Set<String> ATOMIC_RENAME = Set.of("file", "hdfs", "viewfs");
 
-  /** How a finished output replaces the previous one ({@code facerec.output.commit}). */
-  public enum Commit {
-    /** Pointer on object stores, rename where directory renames are atomic. */
-    AUTO,
-    RENAME,
-    POINTER;
-
-    public static Commit parse(String s) {
-      try {
-        return valueOf(s.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("setting " + Settings.OUTPUT_COMMIT
-            + " must be auto, rename or pointer, not '" + s + "'");
-      }
-    }
-
-    boolean byPointer(FileSystem fs) {
-      return this == POINTER || this == AUTO && !renameIsAtomic(fs);
-    }
-  }
-
   private Outputs() {}
 
   static boolean renameIsAtomic(FileSystem fs) {
     return ATOMIC_RENAME.contains(fs.getScheme().toLowerCase(Locale.ROOT));
+  }
+
+  /** True when {@code commit} writes to {@code fs} by pointer. */
+  private static boolean byPointer(CommitMode commit, FileSystem fs) {
+    return commit == CommitMode.POINTER || commit == CommitMode.AUTO && !renameIsAtomic(fs);
   }
 
   /**
@@ -97,11 +82,11 @@ public final class Outputs {
    * encryption), replacing what is there only on success.
    */
   public static void writeTable(Dataset<Row> rows, String dest, Map<String, String> options,
-      Commit commit) throws IOException {
+      CommitMode commit) throws IOException {
     SparkSession spark = rows.sparkSession();
     Path target = Inputs.qualified(spark, dest);
     FileSystem fs = target.getFileSystem(conf(spark));
-    if (commit.byPointer(fs)) {
+    if (byPointer(commit, fs)) {
       String version = VERSION_PREFIX + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
           .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + UUID.randomUUID();
       write(rows, new Path(target, version), options, dest);
@@ -332,12 +317,12 @@ public final class Outputs {
 
   private static IOException failed(String dest, Exception e) {
     return new IOException("could not write " + dest + ", the previous output is unchanged: "
-        + reason(e), e);
+        + Failures.reason(e), e);
   }
 
   private static IOException afterCommit(String dest, IOException e) {
     return new IOException("wrote " + dest + ", but could not delete what it replaces: "
-        + reason(e) + " (run the job again to remove it)", e);
+        + Failures.reason(e) + " (run the job again to remove it)", e);
   }
 
   private static void rename(FileSystem fs, Path from, Path to) throws IOException {
@@ -349,30 +334,6 @@ public final class Outputs {
   /** A hidden sibling of {@code target}: Spark and Parquet readers skip names starting with '.'. */
   static Path sibling(Path target, String prefix) {
     return new Path(target.getParent(), prefix + target.getName() + "-" + UUID.randomUUID());
-  }
-
-  /**
-   * Why a write failed, in one line: the first I/O error in the chain (it names the store's
-   * operation and path, e.g. S3A's), else the innermost message. Spark's own wrapper ("Job
-   * aborted due to stage failure: ...") says nothing a person can act on.
-   */
-  static String reason(Throwable e) {
-    Throwable pick = null;
-    for (Throwable t = e; t != null && pick == null; t = t.getCause()) {
-      if (t instanceof IOException && t.getMessage() != null && !t.getMessage().isBlank()) {
-        pick = t;
-      }
-    }
-    if (pick == null) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t.getMessage() != null && !t.getMessage().isBlank()) {
-          pick = t;
-        }
-      }
-    }
-    String msg = pick == null ? e.getClass().getSimpleName() : pick.getMessage();
-    int nl = msg.indexOf('\n');
-    return nl < 0 ? msg : msg.substring(0, nl);
   }
 
   private static Configuration conf(SparkSession spark) {

@@ -1,4 +1,4 @@
-package org.facerec.jobs;
+package org.facerec.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Settings.writeKey: one key set in a conf file, everything else in it kept. */
-class SettingsTest {
+/** ConfFile.writeKey: one key set in a conf file, everything else in it kept. */
+class ConfFileTest {
   @TempDir
   Path dir;
 
@@ -25,9 +25,9 @@ class SettingsTest {
         "# facerec.threshold.dlib-resnet-v1 = 0.1 (commented out)",
         "facerec.threshold.dlib-resnet-v1 0.5 \\",
         "    continued", ""));
-    Settings.writeKey(conf, "facerec.threshold.dlib-resnet-v1", "0.42", "facerec calibrate",
+    ConfFile.writeKey(conf, "facerec.threshold.dlib-resnet-v1", "0.42", "facerec calibrate",
         "first");
-    Settings.writeKey(conf, "facerec.threshold.dlib-resnet-v1", "0.43", "facerec calibrate",
+    ConfFile.writeKey(conf, "facerec.threshold.dlib-resnet-v1", "0.43", "facerec calibrate",
         "second");
     assertThat(Files.readAllLines(conf)).containsExactly(
         "# a comment",
@@ -47,11 +47,11 @@ class SettingsTest {
   @Test
   void appendsAMissingKeyAndCreatesAMissingFile() throws IOException {
     Path conf = Files.writeString(dir.resolve("b.conf"), "facerec.align = none");
-    Settings.writeKey(conf, "facerec.threshold.openface-nn4small2-v1", "0.7", "w", "why");
+    ConfFile.writeKey(conf, "facerec.threshold.openface-nn4small2-v1", "0.7", "w", "why");
     assertThat(Files.readAllLines(conf)).containsExactly("facerec.align = none", "",
         "# w: why", "facerec.threshold.openface-nn4small2-v1 = 0.7");
     Path fresh = dir.resolve("sub").resolve("c.conf");
-    Settings.writeKey(fresh, "k", "v", "w", "why");
+    ConfFile.writeKey(fresh, "k", "v", "w", "why");
     assertThat(Files.readAllLines(fresh)).containsExactly("# w: why", "k = v");
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsOnly("b.conf", "sub");

@@ -1,4 +1,4 @@
-package org.facerec.jobs;
+package org.facerec.io;
 
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -38,18 +37,13 @@ public final class Inputs {
 
   private Inputs() {}
 
-  /** The files under {@code dir} with one of {@code extensions}: {@code image_path, relative}. */
+  /**
+   * The files under {@code dir} with one of {@code extensions}: {@code image_path, relative,
+   * input_error}.
+   */
   public static Dataset<Row> listImages(SparkSession spark, String dir, List<String> extensions)
       throws IOException {
-    Path root = qualified(spark, dir);
-    FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    try {
-      if (!fs.getFileStatus(root).isDirectory()) {
-        throw new IOException("--images " + dir + " is not a folder");
-      }
-    } catch (FileNotFoundException e) {
-      throw new IOException("--images folder " + dir + " does not exist");
-    }
+    Path root = folder(spark, dir);
     // Spark's listing (in parallel for many folders) but not its scan, which skips zero-byte
     // files: an empty photo must still be a row. inputFiles() lists them all, URI-encoded.
     // Spark lists many folders in a job of one task per folder (up to 10,000 by default): on
@@ -88,6 +82,20 @@ public final class Inputs {
         Math.min(jsc.defaultParallelism(), rows.size()))), schema);
   }
 
+  /** {@code --images dir} as a qualified path; it must be a folder. */
+  public static Path folder(SparkSession spark, String dir) throws IOException {
+    Path root = qualified(spark, dir);
+    try {
+      if (!root.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(root)
+          .isDirectory()) {
+        throw new IOException("--images " + dir + " is not a folder");
+      }
+    } catch (FileNotFoundException e) {
+      throw new IOException("--images folder " + dir + " does not exist");
+    }
+    return root;
+  }
+
   /** {@code *.{jpg,JPG,jpeg,...}}: globs are case-sensitive, photo extensions are not. */
   static String glob(List<String> extensions) {
     List<String> all = new ArrayList<>();
@@ -119,8 +127,7 @@ public final class Inputs {
       List<String> required, List<String> optional, String pathColumn, String imagesRoot)
       throws IOException {
     Path file = qualified(spark, csv);
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<String> header = header(file, conf, what);
+    List<String> header = header(file, spark.sparkContext().hadoopConfiguration(), what);
     List<String> missing = new ArrayList<>(required);
     missing.removeAll(header);
     if (!missing.isEmpty()) {
@@ -128,11 +135,7 @@ public final class Inputs {
           + String.join(",", required) + " (missing: " + String.join(",", missing)
           + "; found: " + String.join(",", header) + ")");
     }
-    StructType schema = new StructType();
-    for (String h : header) {
-      schema = schema.add(h, DataTypes.StringType, true);
-    }
-    schema = schema.add(CORRUPT, DataTypes.StringType, true);
+    StructType schema = strings(header).add(CORRUPT, DataTypes.StringType, true);
     Dataset<Row> raw = spark.read().schema(schema)
         .option("header", "true")
         .option("mode", "PERMISSIVE")
@@ -149,41 +152,85 @@ public final class Inputs {
         keep.add(o);
       }
     }
-    StructType out = new StructType();
-    for (String k : keep) {
-      out = out.add(k, DataTypes.StringType, true);
-    }
-    out = out.add(IMAGE_PATH, DataTypes.StringType, true).add(INPUT_ERROR, DataTypes.StringType, true);
-    int[] idx = keep.stream().mapToInt(schema::fieldIndex).toArray();
-    int pathIdx = schema.fieldIndex(pathColumn);
-    int corruptIdx = schema.fieldIndex(CORRUPT);
-    int[] requiredIdx = required.stream().mapToInt(schema::fieldIndex).toArray();
     String base = (imagesRoot != null ? qualified(spark, imagesRoot) : file.getParent())
         .toUri().toString();
-    String[] requiredNames = required.toArray(new String[0]);
-    int width = out.size();
-    return raw.map((MapFunction<Row, Row>) r -> {
-      Object[] v = new Object[width];
-      for (int i = 0; i < idx.length; i++) {
-        v[i] = r.getString(idx[i]);
+    StructType out = strings(keep).add(IMAGE_PATH, DataTypes.StringType, true)
+        .add(INPUT_ERROR, DataTypes.StringType, true);
+    return raw.map(new CsvRow(schema, keep, required, pathColumn, base), Encoders.row(out));
+  }
+
+  private static StructType strings(List<String> columns) {
+    StructType schema = new StructType();
+    for (String c : columns) {
+      schema = schema.add(c, DataTypes.StringType, true);
+    }
+    return schema;
+  }
+
+  /**
+   * One line of an input CSV as a row: the columns kept, the image path resolved against the
+   * base, and why the line cannot be used (malformed, a required column empty), or null.
+   */
+  private static final class CsvRow implements MapFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final int[] keep;
+    private final int path;
+    private final int corrupt;
+    private final int[] required;
+    private final String[] requiredNames;
+    private final String base;
+
+    CsvRow(StructType schema, List<String> keep, List<String> required, String pathColumn,
+        String base) {
+      this.keep = keep.stream().mapToInt(schema::fieldIndex).toArray();
+      this.path = schema.fieldIndex(pathColumn);
+      this.corrupt = schema.fieldIndex(CORRUPT);
+      this.required = required.stream().mapToInt(schema::fieldIndex).toArray();
+      this.requiredNames = required.toArray(new String[0]);
+      this.base = base;
+    }
+
+    @Override
+    public Row call(Row r) {
+      Object[] v = new Object[keep.length + 2];
+      for (int i = 0; i < keep.length; i++) {
+        v[i] = r.getString(keep[i]);
       }
-      String error = null;
-      if (r.getString(corruptIdx) != null) {
-        error = "malformed CSV line: " + abbreviate(r.getString(corruptIdx));
-      } else {
-        for (int i = 0; i < requiredIdx.length; i++) {
-          String s = r.getString(requiredIdx[i]);
-          if (s == null || s.isBlank()) {
-            error = "CSV line has no " + requiredNames[i];
-            break;
-          }
+      String p = r.getString(path);
+      v[keep.length] = p == null || p.isBlank() ? null : resolve(base, p.trim());
+      v[keep.length + 1] = error(r);
+      return RowFactory.create(v);
+    }
+
+    private String error(Row r) {
+      if (r.getString(corrupt) != null) {
+        return "malformed CSV line: " + abbreviate(r.getString(corrupt));
+      }
+      for (int i = 0; i < required.length; i++) {
+        String s = r.getString(required[i]);
+        if (s == null || s.isBlank()) {
+          return "CSV line has no " + requiredNames[i];
         }
       }
-      String p = r.getString(pathIdx);
-      v[idx.length] = p == null || p.isBlank() ? null : resolve(base, p.trim());
-      v[idx.length + 1] = error;
-      return RowFactory.create(v);
-    }, Encoders.row(out));
+      return null;
+    }
+  }
+
+  /** The lines of the text file {@code file} (local, hdfs://, s3a://); {@code what} names it. */
+  public static List<String> readLines(SparkSession spark, String file, String what)
+      throws IOException {
+    Path p = qualified(spark, file);
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(
+        p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p),
+        StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        lines.add(line);
+      }
+    } catch (FileNotFoundException e) {
+      throw new IOException(what + " " + file + " does not exist");
+    }
+    return lines;
   }
 
   private static String abbreviate(String s) {
@@ -210,7 +257,7 @@ public final class Inputs {
   }
 
   /** {@code p} as an absolute URI: kept when it has a scheme or is absolute, else under base. */
-  static String resolve(String baseUri, String p) {
+  public static String resolve(String baseUri, String p) {
     if (p.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || p.startsWith("file:")) {
       return p;
     }
@@ -219,39 +266,6 @@ public final class Inputs {
     }
     Path base = new Path(URI.create(baseUri));
     return new Path(base, p).toString();
-  }
-
-  /**
-   * A table facerec wrote, read with the data source {@code options} (e.g. decryption).
-   *
-   * @throws FileNotFoundException when there is no table at {@code table}
-   */
-  public static Dataset<Row> table(SparkSession spark, String table, Map<String, String> options)
-      throws IOException {
-    Path data = tableData(spark, table);
-    if (data == null) {
-      throw new FileNotFoundException("table " + table + " does not exist");
-    }
-    return spark.read().options(options).parquet(data.toString());
-  }
-
-  /**
-   * Where a table's Parquet files are, or null when there is no table: the version its pointer
-   * names (a table committed by pointer, see {@link Outputs}), the folder itself, or the previous
-   * output of a swap that was interrupted. A folder holding only versions that no pointer names
-   * (a first write that died before its commit) is no table.
-   */
-  public static Path tableData(SparkSession spark, String table) throws IOException {
-    Path t = qualified(spark, table);
-    FileSystem fs = t.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    Path version = Outputs.pointedVersion(fs, t);
-    if (version != null) {
-      return version;
-    }
-    if (!fs.exists(t)) {
-      return Outputs.interrupted(fs, t);
-    }
-    return Outputs.uncommitted(fs, t) ? null : t;
   }
 
   public static boolean exists(SparkSession spark, String path) throws IOException {

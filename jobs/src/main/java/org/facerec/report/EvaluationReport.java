@@ -1,10 +1,12 @@
 package org.facerec.report;
 
+import static org.facerec.report.Format.fmt;
+import static org.facerec.report.Format.pct;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -24,7 +26,6 @@ import org.facerec.image.RgbImage;
 public final class EvaluationReport {
   /** How many of the worst errors of each kind are shown. */
   static final int WORST = 10;
-  private static final int THUMBNAIL = 112;
   private static final String GENUINE = "#1f77b4";
   private static final String IMPOSTOR = "#ff7f0e";
 
@@ -160,7 +161,7 @@ public final class EvaluationReport {
     for (Calibration c : List.of(m.atFar1e3(), m.atFar1e2())) {
       if (c.met()) {
         chart.marker(Math.max(c.far(), minFar), c.point().tar(),
-            "FAR " + fmtE(c.targetFar()) + ": " + pct(c.point().tar()));
+            "FAR " + Format.power(c.targetFar()) + ": " + pct(c.point().tar()));
       }
     }
     return chart.render(520, 380);
@@ -267,7 +268,7 @@ public final class EvaluationReport {
   private static String thumbnail(Function<String, RgbImage> images, String path) {
     try {
       RgbImage img = images.apply(path);
-      return img == null ? null : Thumbnails.jpegDataUri(img, THUMBNAIL);
+      return img == null ? null : Thumbnails.jpegDataUri(img, Thumbnails.SIDE);
     } catch (RuntimeException e) {
       return null; // a thumbnail is not worth failing the report for; the box says unavailable
     }
@@ -275,17 +276,5 @@ public final class EvaluationReport {
 
   private static double[] toArray(List<Double> values) {
     return values.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
-  private static String pct(double v) {
-    return String.format(Locale.ROOT, "%.2f%%", 100 * v);
-  }
-
-  private static String fmt(double v, int decimals) {
-    return String.format(Locale.ROOT, "%." + decimals + "f", v);
-  }
-
-  private static String fmtE(double v) {
-    return String.format(Locale.ROOT, "%.0e", v).replace("e-0", "e-");
   }
 }

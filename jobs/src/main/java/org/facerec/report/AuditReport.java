@@ -1,5 +1,7 @@
 package org.facerec.report;
 
+import static org.facerec.report.Format.fmt;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +15,6 @@ import java.util.function.Consumer;
  * job hands it, in that order, under links to each section; the job decides what goes in.
  */
 public final class AuditReport {
-  /** Thumbnails' longer side, in pixels. */
-  public static final int THUMBNAIL = 112;
   private static final String GOOD = "#2ca02c";
   private static final String BAD = "#d62728";
 
@@ -159,9 +159,5 @@ public final class AuditReport {
       content.accept(page);
     });
     return this;
-  }
-
-  static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4f", v);
   }
 }

@@ -1,4 +1,4 @@
-package org.facerec.jobs;
+package org.facerec.io;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.facerec.config.EncryptionConfig;
 
 /**
  * Protection of the biometric columns at rest: Parquet modular encryption (parquet-mr's
@@ -22,7 +23,7 @@ import org.apache.spark.sql.types.StructType;
  * one run's choice does not leak into the next.
  */
 public final class Protection {
-  static final String CRYPTO_FACTORY =
+  public static final String CRYPTO_FACTORY =
       "org.apache.parquet.crypto.keytools.PropertiesDrivenCryptoFactory";
   static final String EMBEDDING = "embedding";
 
@@ -33,28 +34,22 @@ public final class Protection {
   private final boolean plaintextFooter;
   private final List<String> columns = new ArrayList<>();
 
-  Protection(Settings s) {
-    enabled = s.getBoolean(Settings.ENCRYPTION);
-    footerKey = s.get(Settings.ENCRYPTION_FOOTER_KEY, null);
-    columnKey = s.get(Settings.ENCRYPTION_COLUMN_KEY, null);
-    plaintextFooter = enabled && s.getBoolean(Settings.ENCRYPTION_PLAINTEXT_FOOTER);
+  public Protection(EncryptionConfig c) {
+    enabled = c.enabled();
+    footerKey = c.footerKey();
+    columnKey = c.columnKey();
+    plaintextFooter = enabled && c.plaintextFooter();
     if (enabled) {
       readOptions.put("parquet.crypto.factory.class", CRYPTO_FACTORY);
-      readOptions.put("parquet.encryption.kms.client.class", s.get(Settings.ENCRYPTION_KMS_CLIENT));
-      String id = s.get(Settings.ENCRYPTION_KMS_INSTANCE_ID, null);
-      if (id != null) {
-        readOptions.put("parquet.encryption.kms.instance.id", id);
+      readOptions.put("parquet.encryption.kms.client.class", c.kmsClient());
+      if (c.kmsInstanceId() != null) {
+        readOptions.put("parquet.encryption.kms.instance.id", c.kmsInstanceId());
       }
-      String url = s.get(Settings.ENCRYPTION_KMS_INSTANCE_URL, null);
-      if (url != null) {
-        readOptions.put("parquet.encryption.kms.instance.url", url);
-      }
-      if (footerKey == null || columnKey == null) {
-        throw new IllegalArgumentException("encryption needs " + Settings.ENCRYPTION_FOOTER_KEY
-            + " and " + Settings.ENCRYPTION_COLUMN_KEY + " (master key ids in the KMS)");
+      if (c.kmsInstanceUrl() != null) {
+        readOptions.put("parquet.encryption.kms.instance.url", c.kmsInstanceUrl());
       }
       columns.add(EMBEDDING);
-      if (s.getBoolean(Settings.ENCRYPTION_IMAGE_PATH)) {
+      if (c.imagePath()) {
         columns.add(Inputs.IMAGE_PATH);
       }
     }

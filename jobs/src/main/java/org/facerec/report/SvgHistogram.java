@@ -97,7 +97,7 @@ public final class SvgHistogram {
             + "height=\"%.1f\" fill=\"%s\" fill-opacity=\"0.5\"><title>%s: %d in [%s, %s)</title>"
             + "</rect>", x0, y, Math.max(0.5, x1 - x0), plot.bottom() - y,
             Html.escape(colors.get(s)), Html.escape(names.get(s)), counts[s][b],
-            fmt(from + b * binWidth), fmt(from + (b + 1) * binWidth)));
+            Format.significant(from + b * binWidth), Format.significant(from + (b + 1) * binWidth)));
       }
     }
     for (int m = 0; m < markers.size(); m++) {
@@ -111,9 +111,5 @@ public final class SvgHistogram {
     }
     plot.legend(names, colors);
     return plot.finish();
-  }
-
-  private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4g", v);
   }
 }
