@@ -26,10 +26,12 @@ import org.facerec.model.ModelWeights;
 public final class FaceFinder implements AutoCloseable {
   /**
    * The SSD's box as the box dlib's HOG detector draws around the same face, for dlib's shape
-   * predictor, which was trained on HOG boxes: {@code x + X * w, y + Y * h, W * w, H * h}.
-   * Least squares over the faces both detectors found once in lfw-dev and celeba-dev.
+   * predictor, which was trained on HOG boxes: {@code (x + X w, y + Y h, W w, H h)}. Least
+   * squares over the 1,351 faces that both found alone in a quarter of lfw-dev and in
+   * celeba-dev (HOG without upsampling, SSD at 0.5): the SSD's box reaches higher up the
+   * forehead. Median overlap (IoU) with the HOG box 0.72 as it is, 0.77 mapped.
    */
-  static final double[] SSD_TO_HOG = {0.0, 0.0, 1.0, 1.0};
+  static final double[] SSD_TO_HOG = {0.009, 0.117, 1.041, 0.877};
 
   private final DlibHogDetector hog = DlibHogDetector.create(0);
   private final SsdMobileNetV1 ssd;
