@@ -55,8 +55,8 @@ public final class CommonOptions {
           + "framed by --framing).")
   String align;
 
-  @Option(names = "--detector", paramLabel = "ssd|tiny",
-      description = "Face detector: ssd (accurate) or tiny (fast).")
+  @Option(names = "--detector", paramLabel = "hog|ssd|tiny",
+      description = "Face detector: hog (dlib's, the default), ssd or tiny (face-api.js's).")
   String detector;
 
   @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass.")

@@ -64,10 +64,16 @@ public record FaceConfig(FinderSettings finder, Framing framing, String framingS
       throw new IllegalArgumentException(Settings.SELECT + " must pick one face: largest, "
           + "nearest-centre or best-score");
     }
-    return new FinderSettings(s.choice(Settings.DETECTOR, FinderSettings.Detector.class),
-        s.getDouble(Settings.MIN_SCORE), s.getDouble(Settings.MIN_FACE_SIZE), select,
-        s.choice(Settings.FALLBACK, FinderSettings.Fallback.class), align, modelId,
-        s.getDouble(Settings.CROP_MARGIN), s.getInt(Settings.LANDMARK_PASSES));
+    FinderSettings.Detector detector = s.choice(Settings.DETECTOR, FinderSettings.Detector.class);
+    // empty: the detector's own (HOG scores are SVM margins, the networks' probabilities)
+    return new FinderSettings(detector, s.get(Settings.MIN_SCORE, null) != null
+        ? s.getDouble(Settings.MIN_SCORE) : FinderSettings.defaultMinScore(detector),
+        s.getDouble(Settings.MIN_FACE_SIZE), select,
+        s.choice(Settings.FALLBACK, FinderSettings.Fallback.class), align,
+        s.choice(Settings.LANDMARKS, FinderSettings.Landmarks68.class), modelId,
+        s.getDouble(Settings.CROP_MARGIN), s.getInt(Settings.LANDMARK_PASSES),
+        s.getInt(Settings.UPSAMPLE), s.getInt(Settings.SCAN_SIDE),
+        s.getBoolean(Settings.SECOND_CHANCES), s.getDouble(Settings.SECOND_CHANCE_MIN_SCORE));
   }
 
   /** The options {@code job} encodes with (one of the constants above). */
@@ -84,9 +90,11 @@ public record FaceConfig(FinderSettings finder, Framing framing, String framingS
     if (finder == null) {
       return "no detection (align none), framing " + framingSpec;
     }
-    return String.format(Locale.ROOT, "align %s, detector %s (score > %.2f, "
-        + "shorter side >= %.0f px), several faces: %s, no face: %s",
-        Settings.name(finder.alignment()), Settings.name(finder.detector()), finder.minScore(),
-        finder.minFaceSize(), Settings.name(finder.select()), Settings.name(finder.fallback()));
+    return String.format(Locale.ROOT, "align %s (%s landmarks), detector %s (score > %.2f, "
+        + "shorter side >= %.0f px%s), several faces: %s, no face: %s",
+        Settings.name(finder.alignment()), Settings.name(finder.landmarks()),
+        Settings.name(finder.detector()), finder.minScore(),
+        finder.minFaceSize(), finder.secondChances() ? ", second chances" : "",
+        Settings.name(finder.select()), Settings.name(finder.fallback()));
   }
 }

@@ -37,7 +37,12 @@ public final class Settings implements Serializable {
   public static final String SELECT = "facerec.detect.select";
   public static final String FALLBACK = "facerec.detect.fallback";
   public static final String CROP_MARGIN = "facerec.detect.crop-margin";
+  public static final String LANDMARKS = "facerec.detect.landmarks";
   public static final String LANDMARK_PASSES = "facerec.detect.landmark-passes";
+  public static final String UPSAMPLE = "facerec.detect.upsample";
+  public static final String SCAN_SIDE = "facerec.detect.scan-side";
+  public static final String SECOND_CHANCES = "facerec.detect.second-chances";
+  public static final String SECOND_CHANCE_MIN_SCORE = "facerec.detect.second-chance-min-score";
   public static final String MAX_SIDE = "facerec.image.max-side";
   public static final String MIRROR = "facerec.encode.mirror";
   public static final String BATCH_SIZE = "facerec.batch-size";

@@ -2,6 +2,7 @@ package org.facerec.detect;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -67,7 +68,9 @@ import org.facerec.image.RgbImage;
  * of leaf values); a prediction allocates only small arrays (the shape, the 500 feature values,
  * the result).
  */
-public final class DlibShapePredictor {
+public final class DlibShapePredictor implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** The 68-point model's file name, in the models folder. */
   public static final String MODEL_FILE = "shape_predictor_68_face_landmarks.dat";
 

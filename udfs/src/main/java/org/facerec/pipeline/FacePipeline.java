@@ -190,7 +190,7 @@ public final class FacePipeline implements AutoCloseable {
       return;
     }
     models.encoder(); // threads are set as the encoder is got, before any net runs
-    FinderSettings all = options.finder().withSelect(FinderSettings.Select.ALL);
+    FinderSettings all = options.finder().toBuilder().select(FinderSettings.Select.ALL).build();
     List<List<Face>> found = models.finder().find(images, all);
     for (int i = 0; i < todo.size(); i++) {
       choose(todo.get(i), found.get(i));
@@ -202,9 +202,7 @@ public final class FacePipeline implements AutoCloseable {
     w.image = null;
     FinderSettings finder = options.finder();
     if (faces.isEmpty()) {
-      w.fail(FaceStatus.NO_FACE, String.format(Locale.ROOT, "no face found (detector %s, "
-          + "minimum score %.2f, minimum size %.0f px)", finder.detector(), finder.minScore(),
-          finder.minFaceSize()));
+      w.fail(FaceStatus.NO_FACE, noFace(finder));
       return;
     }
     if (faces.size() > 1 && options.rejectMultiple()) {
@@ -237,6 +235,15 @@ public final class FacePipeline implements AutoCloseable {
       }
       w.landmarks = new Landmarks(xy);
     }
+  }
+
+  /** Why an image has no face, for the row: what was tried. */
+  static String noFace(FinderSettings f) {
+    String tried = f.detector().name().toLowerCase(Locale.ROOT) + (f.secondChances()
+        ? " with its second chances (upsampled, padded" + (f.detector()
+            == FinderSettings.Detector.HOG ? ", the SSD" : "") + ")" : "");
+    return String.format(Locale.ROOT, "no face found (%s; minimum score %s, minimum size %.0f "
+        + "px)", tried, f.minScore(), f.minFaceSize());
   }
 
   private void encode(List<Work> batch) {
