@@ -18,15 +18,17 @@ import org.facerec.image.Crop;
 import org.facerec.image.ImageDecoder;
 import org.facerec.image.Resize;
 import org.facerec.image.RgbImage;
+import org.facerec.model.Adapter;
 import org.facerec.model.FaceEncoder;
 import org.facerec.model.FaceModel;
 
 /**
  * Image bytes in, a {@link FaceResult} out: hash, decode (with the input guards), shrink for
  * detection, find the face and cut its chip (or frame the whole image), apply the face policy
- * (several faces: keep one or reject), encode (with the mirror average). The one place where an
- * image becomes an encoding: the Spark stage, the SQL function and evaluate all come here, and
- * so does every driver-side decode (report thumbnails).
+ * (several faces: keep one or reject), encode (with the mirror average, then the adapter when
+ * there is one). The one place where an image becomes an encoding: the Spark stage, the SQL
+ * function and evaluate all come here, and so does every driver-side decode (report
+ * thumbnails).
  *
  * <p>A pipeline serves one thread at a time (a Spark task): it owns its encoder predictor, made
  * on first use and closed by {@link #close}. The networks themselves come from {@link Models},
@@ -59,12 +61,23 @@ public final class FacePipeline implements AutoCloseable {
 
   private final EncodeOptions options;
   private final Models models;
+  private final Adapter adapter;
   private final ImageDecoder decoder;
   private Predictor<RgbImage, float[]> predictor;
 
   public FacePipeline(EncodeOptions options, Models models) {
+    this(options, models, null);
+  }
+
+  /**
+   * A pipeline whose encodings go through {@code adapter} (null: none) after the mirror
+   * average, the encodings it was trained on: its results are in the adapter's space, for
+   * tables whose {@code model_id} is the adapter's id ({@code EncodingModel#id}).
+   */
+  public FacePipeline(EncodeOptions options, Models models, Adapter adapter) {
     this.options = options;
     this.models = models;
+    this.adapter = adapter;
     this.decoder = new ImageDecoder(options.maxPixels(), options.minSide());
   }
 
@@ -79,6 +92,7 @@ public final class FacePipeline implements AutoCloseable {
   private FacePipeline(long maxPixels, int minSide) {
     this.options = null;
     this.models = null;
+    this.adapter = null;
     this.decoder = new ImageDecoder(maxPixels, minSide);
   }
 
@@ -265,8 +279,9 @@ public final class FacePipeline implements AutoCloseable {
       List<float[]> out = predictor().batchPredict(chips);
       FaceModel model = models.encoder().faceModel();
       for (int i = 0; i < todo.size(); i++) {
-        todo.get(i).embedding = options.mirror()
+        float[] e = options.mirror()
             ? model.combine(out.get(2 * i), out.get(2 * i + 1)) : out.get(i);
+        todo.get(i).embedding = adapter == null ? e : adapter.apply(e);
       }
     } catch (TranslateException e) {
       throw new IllegalStateException("encoding a batch of " + chips.size() + " failed", e);
