@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo's story with the default model: camera_0 claiming younes is accepted, benoit on kian's
  * badge is rejected, and the six camera shots identify as younes, bertrand, benoit, bertrand,
- * dan, arnaud — with the demo's settings, and with the plain defaults thanks to the rank rule.
+ * dan, arnaud — with the demo's threshold, and with no conf at all.
  */
 class HappyHouseStoryTest extends SparkTest {
   static final Path SAMPLES = Path.of("../sample-data/happy-house").toAbsolutePath().normalize();
@@ -63,33 +63,53 @@ class HappyHouseStoryTest extends SparkTest {
   void theDemoSettingsTellTheStory() {
     assertStory(demo);
     Map<String, Row> verify = byKey(demo.resolve("verify.parquet"));
-    // with this framing the threshold alone separates them, and the rank rule agrees
+    // with this domain's threshold alone they are apart, and the rank rule agrees
     double threshold = verify.get("e1").getAs("threshold");
-    assertThat(threshold).isEqualTo(0.30);
+    assertThat(threshold).isEqualTo(0.5);
     assertThat(verify.get("e1").<Double>getAs("distance")).isLessThan(threshold);
     assertThat(verify.get("e2").<Double>getAs("distance")).isGreaterThan(threshold);
     assertThat(verify.get("e2").<String>getAs("nearest_id")).isEqualTo("benoit");
   }
 
   @Test
-  void thePlainDefaultsRejectTheImpostorByRank() {
-    // no detection (these are crops), default framing (resize) and dlib's usual 0.6: the
-    // impostor's distance (0.365) is below the threshold, and only the rank rule catches him
+  void theShippedDefaultsTellTheStoryWithoutAConf() {
+    // no conf at all: every crop's face is found (on the crop padded by half its side), and
+    // dlib's usual 0.6 with the rank rule decides as the demo does
     Path table = out.resolve("plain-residents");
-    ok("enroll", "--manifest", SAMPLES.resolve("residents.csv").toString(), "--images-root",
-        images.toString(), "--table", table.toString(), "--align", "none");
+    Result enrolled = ok("enroll", "--manifest", SAMPLES.resolve("residents.csv").toString(),
+        "--images-root", images.toString(), "--table", table.toString());
+    assertThat(enrolled.out()).contains("OK               12").doesNotContain("NO_FACE");
     Path o = out.resolve("plain");
     ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
-        images.toString(), "--table", table.toString(), "--out", o.toString(), "--align", "none");
+        images.toString(), "--table", table.toString(), "--out", o.toString());
     ok("identify", "--log", SAMPLES.resolve("camera-log.csv").toString(), "--images-root",
-        images.toString(), "--table", table.toString(), "--out", o.toString(), "--align",
-        "none");
+        images.toString(), "--table", table.toString(), "--out", o.toString());
     assertStory(o);
+    Map<String, Row> verify = byKey(o.resolve("verify.parquet"));
+    assertThat(verify.values()).allSatisfy(r -> assertThat(r.<String>getAs("error")).isNull());
+    assertThat(byKey(o.resolve("identify.parquet")).values()).allSatisfy(r -> {
+      assertThat(r.<String>getAs("decision")).isEqualTo("MATCH");
+      assertThat(r.<String>getAs("error")).isNull();
+    });
+    Row e2 = verify.get("e2");
+    assertThat(e2.<Double>getAs("threshold")).isEqualTo(0.6);
+    assertThat(e2.<String>getAs("reason")).contains("resident benoit is nearer");
+  }
+
+  @Test
+  void withoutTheRankRuleResizedCropsWouldLetTheImpostorIn() {
+    // the crops resized whole (no detection) compress dlib's distances: benoit on kian's badge
+    // is under 0.6, and only the rank rule catches him; the reason the rule exists
+    Path table = out.resolve("resized-residents");
+    ok("enroll", "--manifest", SAMPLES.resolve("residents.csv").toString(), "--images-root",
+        images.toString(), "--table", table.toString(), "--align", "none");
+    Path o = out.resolve("resized");
+    ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
+        images.toString(), "--table", table.toString(), "--out", o.toString(), "--align", "none");
     Row e2 = byKey(o.resolve("verify.parquet")).get("e2");
+    assertThat(e2.<String>getAs("decision")).isEqualTo("REJECT");
     assertThat(e2.<Double>getAs("distance")).isLessThan(0.6);
     assertThat(e2.<String>getAs("reason")).contains("resident benoit is nearer");
-
-    // and with the rank rule off, that threshold would let benoit in: the reason it exists
     Path off = out.resolve("rank-off");
     ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
         images.toString(), "--table", table.toString(), "--out", off.toString(),

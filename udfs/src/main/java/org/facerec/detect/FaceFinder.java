@@ -24,6 +24,8 @@ import org.facerec.model.ModelWeights;
  * rather than turning black).
  */
 public final class FaceFinder implements AutoCloseable {
+  /** Padded images scanned at least this large (longer side, px) are not upsampled. */
+  static final int PADDED_UPSAMPLE_BELOW = 400;
   /**
    * The SSD's box as the box dlib's HOG detector draws around the same face, for dlib's shape
    * predictor, which was trained on HOG boxes: {@code (x + X w, y + Y h, W w, H h)}. Least
@@ -174,12 +176,16 @@ public final class FaceFinder implements AutoCloseable {
     }
     int longer = Math.max(image.width(), image.height());
     double scale = Math.min(1.0, (double) settings.scanSide() / longer);
+    // the padded look seeks a face that filled the crop, half the padded image: in a scan of
+    // PADDED_UPSAMPLE_BELOW px or more it is already twice the window, and doubling would only
+    // quadruple the cost on every faceless photo
+    int upsample = a.padded() && longer * scale >= PADDED_UPSAMPLE_BELOW ? 0 : a.upsample();
     if (scale == 1) {
-      return hog.withUpsample(a.upsample()).detect(image, a.minScore());
+      return hog.withUpsample(upsample).detect(image, a.minScore());
     }
     RgbImage scan = Resize.to(image, Math.max(1, (int) Math.round(image.width() * scale)),
         Math.max(1, (int) Math.round(image.height() * scale)));
-    List<Detection> found = hog.withUpsample(a.upsample()).detect(scan, a.minScore());
+    List<Detection> found = hog.withUpsample(upsample).detect(scan, a.minScore());
     double sx = (double) image.width() / scan.width();
     double sy = (double) image.height() / scan.height();
     List<Detection> out = new ArrayList<>(found.size());
