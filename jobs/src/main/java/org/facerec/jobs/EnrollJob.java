@@ -94,7 +94,8 @@ public final class EnrollJob {
     Dataset<Row> table = all.orderBy("resident_id", "image_path").cache();
     run.writeTable(table, req.table());
     Dataset<Row> written = run.readTable(req.table());
-    run.writeCsv(forPeople(written), req.csvOut());
+    // in the table's order: a table read back comes in file-size order, not the order written
+    run.writeCsv(forPeople(written).orderBy("resident_id", "image_path"), req.csvOut());
     Map<String, Long> tableCounts = Summary.countBy(written, "status");
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("table", req.table() + " (" + written.count() + " rows, "

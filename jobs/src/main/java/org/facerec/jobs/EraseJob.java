@@ -87,7 +87,8 @@ public final class EraseJob {
         Dataset<Row> keptV = v.filter(names(col("claimed_id"), ids)
             .or(names(col("nearest_id"), ids)).unary_$bang()).orderBy("event_id", "image_path");
         long n = rewrite(run, v, keptV, verify);
-        run.writeCsv(EnrollJob.forPeople(run.readTable(verify)), out + "/verify.csv");
+        run.writeCsv(EnrollJob.forPeople(run.readTable(verify)).orderBy("event_id",
+            "image_path"), out + "/verify.csv");
         counts.merge("verify rows removed", n, Long::sum);
         facts.merge("rewritten", verify, (a, b) -> a + ", " + b);
       }
@@ -100,7 +101,8 @@ public final class EraseJob {
         Dataset<Row> keptI = i.filter(names(col("identity"), ids).or(listed).unary_$bang())
             .orderBy("event_id", "image_path");
         long n = rewrite(run, i, keptI, identify);
-        run.writeCsv(IdentifyJob.forPeople(run.readTable(identify)), out + "/identify.csv");
+        run.writeCsv(IdentifyJob.forPeople(run.readTable(identify)).orderBy("event_id",
+            "image_path"), out + "/identify.csv");
         counts.merge("identify rows removed", n, Long::sum);
         facts.merge("rewritten", identify, (a, b) -> a + ", " + b);
       }
@@ -143,7 +145,8 @@ public final class EraseJob {
   private static void rewriteEnrollCsv(Run run, Dataset<Row> residents, String csv,
       Map<String, String> facts) throws IOException {
     if (csv != null && Inputs.exists(run.spark(), csv)) {
-      run.writeCsv(EnrollJob.forPeople(residents), csv);
+      // in the table's order: a table read back comes in file-size order, not the order written
+      run.writeCsv(EnrollJob.forPeople(residents).orderBy("resident_id", "image_path"), csv);
       facts.merge("rewritten", csv, (a, b) -> a + ", " + b);
     }
   }
