@@ -47,22 +47,23 @@ public final class EmbeddedMaster {
     if (isLocal(master)) {
       return overrides;
     }
-    String jar = sparkJarName(codeSource);
+    Path found = sparkJar(codeSource);
+    String jar = found != null ? found.toString() : "facerec-jobs-*-spark.jar";
     if ("cluster".equalsIgnoreCase(overrides.getOrDefault(DEPLOY_MODE, "client").trim())) {
-      throw refused(master + " --deploy-mode cluster", "the cluster deploy mode", jar);
+      throw refused(master, "the cluster deploy mode", "--master " + master
+          + " --deploy-mode cluster", jar);
     }
     if (!master.startsWith("spark://") && !master.startsWith("local-cluster[")) {
       String which = master.toLowerCase(Locale.ROOT).startsWith("k8s://") ? "Kubernetes"
           : master.equals("yarn") ? "YARN" : "master " + master;
-      throw refused(master, which, jar);
+      throw refused(master, which, "--master " + master, jar);
     }
     List<String> jars = new ArrayList<>();
     String given = overrides.get(JARS);
     if (given != null && !given.isBlank()) {
       jars.addAll(Arrays.asList(given.trim().split("\\s*,\\s*")));
     }
-    if (jars.stream().noneMatch(j -> isSparkJar(Paths.get(j).getFileName().toString()))) {
-      Path found = sparkJar(codeSource);
+    if (jars.stream().noneMatch(j -> isSparkJar(j.substring(j.lastIndexOf('/') + 1)))) {
       if (found == null) {
         throw new IllegalArgumentException("--spark " + MASTER + "=" + master + " runs facerec's "
             + "tasks on the cluster's executors, which need facerec's spark jar, and there is no "
@@ -117,16 +118,11 @@ public final class EmbeddedMaster {
     return parent == null ? codeSource.toAbsolutePath() : parent;
   }
 
-  private static String sparkJarName(Path codeSource) {
-    Path jar = sparkJar(codeSource);
-    return jar != null ? jar.toString() : "facerec-jobs-*-spark.jar";
-  }
-
-  private static IllegalArgumentException refused(String master, String what, String jar) {
-    return new IllegalArgumentException("--spark " + MASTER + "=" + master.split(" ")[0]
-        + ": the command line "
+  private static IllegalArgumentException refused(String master, String what, String options,
+      String jar) {
+    return new IllegalArgumentException("--spark " + MASTER + "=" + master + ": the command line "
         + "runs local and standalone (spark://) sessions in client mode; for " + what + " use "
-        + "spark-submit: spark-submit --master " + master + " --class org.facerec.cli.Facerec "
-        + jar + " JOB [options]");
+        + "spark-submit: spark-submit " + options + " --class org.facerec.cli.Facerec " + jar
+        + " JOB [options]");
   }
 }
