@@ -3,12 +3,9 @@ package org.facerec.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.facerec.jobs.CalibrateJob;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
     description = {"The threshold for a target false accept rate, on labelled pairs: the highest "
@@ -45,16 +42,14 @@ final class CalibrateCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
-  @Spec
-  CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
-    CommandLine cl = spec.commandLine(); // not a new CommandLine: that would re-inject the mixin
     if ((distances != null) == (pairs != null || images != null)
         || distances == null && (pairs == null || images == null)) {
-      throw new CommandLine.ParameterException(cl,
-          "give --pairs PAIRS with --images ROOT, or --distances CSV");
+      throw common.usage("give --pairs PAIRS with --images ROOT, or --distances CSV");
+    }
+    if (!(far > 0 && far < 1)) {
+      throw common.usage("--far must be between 0 and 1, got " + far);
     }
     return common.run(run -> CalibrateJob.run(run, new CalibrateJob.Request(pairs, images,
         distances, far, common.model, write, json)));

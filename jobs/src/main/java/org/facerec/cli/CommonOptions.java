@@ -7,14 +7,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.facerec.config.ModelConfig;
+import org.facerec.config.RunConfig;
+import org.facerec.config.Settings;
 import org.facerec.jobs.Run;
 import org.facerec.jobs.Sessions;
-import org.facerec.jobs.Settings;
+import org.facerec.jobs.Summary;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Options every job takes: settings, Spark settings, model, threshold, verbosity. */
+/**
+ * Options every job takes (settings, Spark settings, model, threshold, faces, verbosity), and how
+ * a command runs its job: in a session, with the settings of every source and the command's
+ * options last, checked once ({@link RunConfig}) before the job starts.
+ */
 public final class CommonOptions {
   @Option(names = "--conf", paramLabel = "FILE",
       description = "Settings file (overrides conf/facerec.conf).")
@@ -48,8 +56,8 @@ public final class CommonOptions {
           + "framed by --framing).")
   String align;
 
-  @Option(names = "--detector", paramLabel = "ssd|tiny",
-      description = "Face detector: ssd (accurate) or tiny (fast).")
+  @Option(names = "--detector", paramLabel = "hog|ssd|tiny",
+      description = "Face detector: hog (dlib's, the default), ssd or tiny (face-api.js's).")
   String detector;
 
   @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass.")
@@ -61,7 +69,37 @@ public final class CommonOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
-  Map<String, String> sparkOverrides() {
+  /** A usage error of the command (exit code 2): {@code message} and the usage. */
+  ParameterException usage(String message) {
+    return new ParameterException(command.commandLine(), message);
+  }
+
+  /** Runs {@code job} in a session: the cluster's, an active one, or an embedded local one. */
+  int run(JobBody job) throws Exception {
+    return run(Map.of(), job);
+  }
+
+  /** {@link #run(JobBody)} with the command's own options as settings ({@code overrides}). */
+  int run(Map<String, String> overrides, JobBody job) throws Exception {
+    return print(overrides, run -> job.run(run).render());
+  }
+
+  /** Runs {@code body} like {@link #run} and prints the text it returns. */
+  int print(Map<String, String> overrides, TextBody body) throws Exception {
+    boolean own = SparkSession.getDefaultSession().isEmpty() && !Sessions.underSparkSubmit();
+    SparkSession session = Sessions.get(sparkOverrides());
+    try (Run run = new Run(session, config(session, overrides))) {
+      command.commandLine().getOut().print(body.run(run));
+      command.commandLine().getOut().flush();
+      return 0;
+    } finally {
+      if (own) {
+        session.stop();
+      }
+    }
+  }
+
+  private Map<String, String> sparkOverrides() {
     Map<String, String> m = new LinkedHashMap<>();
     for (String kv : spark) {
       int eq = kv.indexOf('=');
@@ -73,15 +111,18 @@ public final class CommonOptions {
     return m;
   }
 
-  /** Settings from every source, command options last. */
-  Settings settings(SparkSession session) throws IOException {
+  /** The run's settings from every source, command options last, typed and checked once. */
+  private RunConfig config(SparkSession session, Map<String, String> overrides)
+      throws IOException {
     Settings s = Settings.load(Settings.sessionConf(session), conf, set);
+    for (Map.Entry<String, String> o : overrides.entrySet()) {
+      s = s.with(o.getKey(), o.getValue());
+    }
     if (model != null) {
       s = s.with(Settings.MODEL, model);
     }
-    s.model(); // an unknown model id fails here, before any work
     if (threshold != null) {
-      s = s.with(Settings.THRESHOLD_PREFIX + s.model().id(), Double.toString(threshold));
+      s = s.with(ModelConfig.thresholdKey(s.get(Settings.MODEL)), Double.toString(threshold));
     }
     if (framing != null) {
       s = s.with(Settings.FRAMING, framing);
@@ -95,34 +136,12 @@ public final class CommonOptions {
     if (detector != null) {
       s = s.with(Settings.DETECTOR, detector);
     }
-    s.encodeOptions(command.name()); // bad framing, batch size or face settings fail here too
-    return s;
-  }
-
-  /** Runs {@code job} in a session: the cluster's, an active one, or an embedded local one. */
-  int run(JobBody job) throws Exception {
-    return print(run -> job.run(run).render());
-  }
-
-  /** Runs {@code body} like {@link #run} and prints the text it returns. */
-  int print(TextBody body) throws Exception {
-    boolean own = SparkSession.getDefaultSession().isEmpty() && !Sessions.underSparkSubmit();
-    SparkSession session = Sessions.get(sparkOverrides());
-    try {
-      Run run = new Run(session, settings(session));
-      command.commandLine().getOut().print(body.run(run));
-      command.commandLine().getOut().flush();
-      return 0;
-    } finally {
-      if (own) {
-        session.stop();
-      }
-    }
+    return RunConfig.of(s);
   }
 
   /** A job to run in a session. */
   interface JobBody {
-    org.facerec.jobs.Summary run(Run run) throws Exception;
+    Summary run(Run run) throws Exception;
   }
 
   /** Work in a session whose outcome is text to print. */

@@ -3,8 +3,8 @@ package org.facerec.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.Path;
 import org.facerec.jobs.EnrollJob;
+import org.facerec.jobs.EnrollOutputs;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +36,7 @@ final class EnrollCommand implements Callable<Integer> {
   String table;
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Where enroll.csv goes (default: the table's parent folder).")
+      description = "Where " + EnrollOutputs.CSV + " goes (default: the table's parent folder).")
   String out;
 
   @Option(names = "--replace", paramLabel = "ID", arity = "1..*",
@@ -53,17 +53,10 @@ final class EnrollCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (source.images == null && source.manifest == null && remove.isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "give --images DIR or --manifest CSV (or --remove ID... alone)");
+      throw common.usage("give --images DIR or --manifest CSV (or --remove ID... alone)");
     }
-    String csv = (out != null ? out : parent(table)) + "/enroll.csv";
     return common.run(run -> EnrollJob.run(run, new EnrollJob.Request(source.images,
-        source.manifest, imagesRoot, table, csv, replace, remove)));
-  }
-
-  static String parent(String path) {
-    Path p = new Path(path);
-    Path parent = p.getParent();
-    return parent == null ? "." : parent.toString();
+        source.manifest, imagesRoot, table, new EnrollOutputs(table, out).csv(), replace,
+        remove)));
   }
 }

@@ -3,6 +3,7 @@ package org.facerec.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.facerec.jobs.EnrollOutputs;
 import org.facerec.jobs.EraseJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,12 +20,13 @@ final class EraseCommand implements Callable<Integer> {
   List<String> residents;
 
   @Option(names = "--table", required = true, paramLabel = "DIR",
-      description = "The residents table (its enroll.csv beside it is rewritten too).")
+      description = "The residents table (its " + EnrollOutputs.CSV + " beside it is rewritten "
+          + "too).")
   String table;
 
   @Option(names = "--out", arity = "1..*", paramLabel = "DIR",
       description = "Output folders of verify, identify or enroll --out: their verify.*, "
-          + "identify.* and enroll.csv are rewritten.")
+          + "identify.* and " + EnrollOutputs.CSV + " are rewritten.")
   List<String> outs = new ArrayList<>();
 
   @Mixin
@@ -32,8 +34,6 @@ final class EraseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String enrollCsv = EnrollCommand.parent(table) + "/enroll.csv";
-    return common.run(run -> EraseJob.run(run, new EraseJob.Request(residents, table, outs,
-        enrollCsv)));
+    return common.run(run -> EraseJob.run(run, new EraseJob.Request(residents, table, outs)));
   }
 }

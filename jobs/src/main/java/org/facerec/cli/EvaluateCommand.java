@@ -2,21 +2,21 @@ package org.facerec.cli;
 
 import java.util.concurrent.Callable;
 import org.facerec.jobs.EvaluateJob;
-import picocli.CommandLine;
+import org.facerec.jobs.EvaluateOutputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {"Accuracy on labelled images: which threshold, and how many false accepts.",
         "Verification: --pairs PAIRS (a CSV fold,path1,path2,same or LFW's pairs.txt, paths "
             + "relative to --images), the k-fold protocol over the file's folds; writes "
-            + "OUT/metrics.json, OUT/report.html, OUT/pairs.csv, OUT/failed_images.csv.",
+            + "OUT/" + EvaluateOutputs.METRICS + ", OUT/" + EvaluateOutputs.REPORT + ", OUT/"
+            + EvaluateOutputs.PAIRS + ", OUT/" + EvaluateOutputs.FAILED + ".",
         "Identification: --identification on --images ROOT/<identity>/*.jpg (the first image "
             + "of each identity is its gallery image, the others probe it); writes "
-            + "OUT/metrics.json, OUT/report.html, OUT/probes.csv, OUT/failed_images.csv."})
+            + "OUT/" + EvaluateOutputs.METRICS + ", OUT/" + EvaluateOutputs.REPORT + ", OUT/"
+            + EvaluateOutputs.PROBES + ", OUT/" + EvaluateOutputs.FAILED + "."})
 final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--pairs", paramLabel = "PAIRS",
       description = "Labelled pairs: CSV fold,path1,path2,same or LFW's pairs.txt.")
@@ -46,22 +46,16 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
-  @Spec
-  CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
-    CommandLine cl = spec.commandLine(); // not a new CommandLine: that would re-inject the mixin
     if (identification == (pairs != null)) {
-      throw new CommandLine.ParameterException(cl, "give --pairs PAIRS or --identification");
+      throw common.usage("give --pairs PAIRS or --identification");
     }
     if (!identification && (strangers != null || seed != null)) {
-      throw new CommandLine.ParameterException(cl,
-          "--strangers and --seed go with --identification");
+      throw common.usage("--strangers and --seed go with --identification");
     }
     if (strangers != null && !(strangers >= 0 && strangers < 1)) {
-      throw new CommandLine.ParameterException(cl, "--strangers must be in [0, 1), got "
-          + strangers);
+      throw common.usage("--strangers must be in [0, 1), got " + strangers);
     }
     if (identification) {
       return common.run(run -> EvaluateJob.identify(run, new EvaluateJob.IdentificationRequest(

@@ -1,6 +1,7 @@
 package org.facerec.cli;
 
 import java.io.PrintWriter;
+import org.facerec.io.Failures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,7 +34,8 @@ public final class Facerec implements Runnable {
       boolean verbose = parseResult.hasMatchedOption("--verbose")
           || parseResult.subcommand() != null
           && parseResult.subcommand().hasMatchedOption("--verbose");
-      commandLine.getErr().println("facerec " + commandLine.getCommandName() + ": " + message(e));
+      commandLine.getErr().println("facerec " + commandLine.getCommandName() + ": "
+          + Failures.reason(e));
       if (verbose) {
         e.printStackTrace(commandLine.getErr());
       }
@@ -41,21 +43,6 @@ public final class Facerec implements Runnable {
       return 1;
     });
     return cl.execute(args);
-  }
-
-  /** One line for a person: the innermost message that says something. */
-  static String message(Throwable e) {
-    String msg = e.getMessage();
-    Throwable t = e;
-    while ((msg == null || msg.isBlank()) && t.getCause() != null) {
-      t = t.getCause();
-      msg = t.getMessage();
-    }
-    if (msg == null || msg.isBlank()) {
-      msg = e.getClass().getSimpleName();
-    }
-    int nl = msg.indexOf('\n');
-    return nl < 0 ? msg : msg.substring(0, nl);
   }
 
   @Override

@@ -1,8 +1,10 @@
 package org.facerec.cli;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.facerec.config.Settings;
 import org.facerec.jobs.IdentifyJob;
-import org.facerec.jobs.Settings;
+import org.facerec.jobs.EventOutputs;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,7 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "identify", mixinStandardHelpOptions = true,
     description = {"1:K: the nearest residents of each camera image, or UNKNOWN.",
-        "Writes OUT/identify.csv and OUT/identify.parquet."})
+        "Writes OUT/" + EventOutputs.IDENTIFY + EventOutputs.CSV + " and OUT/"
+            + EventOutputs.IDENTIFY + EventOutputs.PARQUET + "."})
 final class IdentifyCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = "--images", required = true, paramLabel = "DIR",
@@ -25,16 +28,8 @@ final class IdentifyCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
-  @Option(names = "--images-root", paramLabel = "DIR",
-      description = "Resolve relative image paths of the CSV against DIR (default: the CSV's "
-          + "folder).")
-  String imagesRoot;
-
-  @Option(names = "--table", required = true, paramLabel = "DIR", description = "Residents table.")
-  String table;
-
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
-  String out;
+  @Mixin
+  ResidentsOptions residents;
 
   @Option(names = "--top-k", paramLabel = "K", description = "Residents reported per image.")
   Integer topK;
@@ -44,13 +39,12 @@ final class IdentifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return common.run(run -> {
-      int k = topK != null ? topK : run.settings().getInt(Settings.TOP_K);
-      if (k < 1) {
-        throw new IllegalArgumentException("--top-k must be at least 1");
-      }
-      return IdentifyJob.run(run, new IdentifyJob.Request(source.images, source.log, imagesRoot,
-          table, out, k));
-    });
+    if (topK != null && topK < 1) {
+      throw common.usage("--top-k must be at least 1");
+    }
+    Map<String, String> options = topK == null ? Map.of()
+        : Map.of(Settings.TOP_K, Integer.toString(topK));
+    return common.run(options, run -> IdentifyJob.run(run, new IdentifyJob.Request(
+        source.images, source.log, residents.imagesRoot, residents.table, residents.out)));
   }
 }

@@ -43,12 +43,11 @@ final class QueryCommand implements Callable<Integer> {
     for (String t : tables) {
       int eq = t.indexOf('=');
       if (eq <= 0 || eq == t.length() - 1) {
-        throw new picocli.CommandLine.ParameterException(common.command.commandLine(),
-            "--table expects NAME=PATH, got '" + t + "'");
+        throw common.usage("--table expects NAME=PATH, got '" + t + "'");
       }
       views.put(t.substring(0, eq).trim(), t.substring(eq + 1).trim());
     }
-    return common.print(run -> {
+    return common.print(Map.of(), run -> {
       QueryJob.Result r = QueryJob.run(run, new QueryJob.Request(views, sql, out, limit));
       if (out != null) {
         return "facerec query: " + r.written() + " rows written to " + out + "\n";

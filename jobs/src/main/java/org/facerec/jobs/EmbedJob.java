@@ -6,9 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
@@ -19,6 +16,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.facerec.config.FaceConfig;
+import org.facerec.config.Settings;
+import org.facerec.io.Inputs;
+import org.facerec.io.Outputs;
 import org.facerec.spark.Embeddings;
 
 /**
@@ -31,13 +32,30 @@ public final class EmbedJob {
   private EmbedJob() {}
 
   public static Summary run(Run run, Request req) throws IOException {
-    if (run.protection().enabled()) {
+    if (run.tables().protection().enabled()) {
       throw new IOException("embed writes encodings to a CSV in clear text, which "
           + Settings.ENCRYPTION + " forbids; use the Parquet tables of enroll or identify");
     }
-    List<String> ext = Arrays.asList(run.settings().get(Settings.EXTENSIONS).split(","));
+    Dataset<Row> encoded = run.encode(inputs(run, req.inputs()), FaceConfig.EMBED, null).cache();
+    int dim = run.model().embeddingSize();
+    Dataset<Row> table = encoded.select("path", "embedding", "status", "error").orderBy("path")
+        .map(new AsText(dim), Encoders.row(AsText.schema(dim)));
+    Outputs.writeCsv(table, req.out()); // encodings in clear text: refused above when protected
+    Map<String, Long> counts = Summary.countBy(encoded, "status");
+    long total = counts.values().stream().mapToLong(Long::longValue).sum();
+    Map<String, String> facts = run.facts();
+    facts.put("output", req.out());
+    return new Summary("embed", counts, total, run.elapsedSeconds(), facts);
+  }
+
+  /**
+   * {@code path, image_path, input_error} of each input: a folder's images (path = the folder
+   * as given + the relative path) or the file itself, even when it is missing (it becomes a
+   * BAD_IMAGE row, like any unreadable one).
+   */
+  private static Dataset<Row> inputs(Run run, List<String> paths) throws IOException {
     Dataset<Row> inputs = null;
-    for (String in : req.inputs()) {
+    for (String in : paths) {
       Dataset<Row> one;
       Path p = Inputs.qualified(run.spark(), in);
       boolean dir;
@@ -45,11 +63,11 @@ public final class EmbedJob {
         dir = p.getFileSystem(run.spark().sparkContext().hadoopConfiguration())
             .getFileStatus(p).isDirectory();
       } catch (FileNotFoundException e) {
-        dir = false; // a missing file becomes a BAD_IMAGE row, like any unreadable one
+        dir = false;
       }
       if (dir) {
         String prefix = in.endsWith("/") ? in : in + "/";
-        one = Inputs.listImages(run.spark(), in, ext)
+        one = Inputs.listImages(run.spark(), in, run.config().inputs().extensions())
             .select(concat(lit(prefix), col("relative")).as("path"), col(Inputs.IMAGE_PATH),
                 col(Inputs.INPUT_ERROR));
       } else {
@@ -59,36 +77,39 @@ public final class EmbedJob {
       }
       inputs = inputs == null ? one : inputs.unionByName(one);
     }
-    Dataset<Row> encoded = run.encode(inputs, "embed", null).cache();
-    int dim = run.model().embeddingSize();
-    StructType schema = new StructType().add("path", DataTypes.StringType);
-    for (int i = 0; i < dim; i++) {
-      schema = schema.add("e" + i, DataTypes.StringType);
-    }
-    schema = schema.add("status", DataTypes.StringType).add("error", DataTypes.StringType);
-    Dataset<Row> table = encoded.select("path", "embedding", "status", "error").orderBy("path")
-        .map((MapFunction<Row, Row>) r -> {
-          Object[] v = new Object[dim + 3];
-          v[0] = r.getString(0);
-          if (!r.isNullAt(1)) {
-            float[] e = Embeddings.of(r, 1);
-            for (int i = 0; i < dim; i++) {
-              v[1 + i] = Float.toString(e[i]);
-            }
-          }
-          v[dim + 1] = r.getString(2);
-          v[dim + 2] = r.getString(3);
-          return RowFactory.create(v);
-        }, Encoders.row(schema));
-    Outputs.writeCsv(table, req.out()); // encodings in clear text: refused above when protected
-    Map<String, Long> counts = Summary.countBy(encoded, "status");
-    long total = counts.values().stream().mapToLong(Long::longValue).sum();
-    Map<String, String> facts = new LinkedHashMap<>();
-    facts.put("model", run.model().id());
-    facts.put("faces", run.faces());
-    facts.put("output", req.out());
-    run.spark().sqlContext().clearCache();
-    return new Summary("embed", counts, total, run.elapsedSeconds(), facts);
+    return inputs;
   }
 
+  /** A row {@code path, embedding, status, error} as text: {@code path, e0..e<dim-1>, ...}. */
+  private static final class AsText implements MapFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final int dim;
+
+    AsText(int dim) {
+      this.dim = dim;
+    }
+
+    static StructType schema(int dim) {
+      StructType schema = new StructType().add("path", DataTypes.StringType);
+      for (int i = 0; i < dim; i++) {
+        schema = schema.add("e" + i, DataTypes.StringType);
+      }
+      return schema.add("status", DataTypes.StringType).add("error", DataTypes.StringType);
+    }
+
+    @Override
+    public Row call(Row r) {
+      Object[] v = new Object[dim + 3];
+      v[0] = r.getString(0);
+      if (!r.isNullAt(1)) {
+        float[] e = Embeddings.of(r, 1);
+        for (int i = 0; i < dim; i++) {
+          v[1 + i] = Float.toString(e[i]);
+        }
+      }
+      v[dim + 1] = r.getString(2);
+      v[dim + 2] = r.getString(3);
+      return RowFactory.create(v);
+    }
+  }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
@@ -16,17 +15,22 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.facerec.spark.FaceStatus;
+import org.facerec.config.FaceConfig;
+import org.facerec.io.Inputs;
+import org.facerec.io.ResidentsTable;
+import org.facerec.match.Decision;
+import org.facerec.pipeline.FaceStatus;
+import org.facerec.report.Format;
 import org.facerec.spark.Matches;
+import org.facerec.stage.Matching;
 
 /**
  * 1:K identification, e.g. a night's access log: the k nearest residents of each camera image,
  * exact; {@code identity} is the nearest resident when strictly below the threshold, else UNKNOWN.
+ * The steps: the residents table's usable rows, the probes listed or read from the log, encoded,
+ * searched ({@link Matching}), decided, written ({@link EventOutputs}), reported.
  */
 public final class IdentifyJob {
-  public static final String MATCH = "MATCH";
-  public static final String UNKNOWN = "UNKNOWN";
-
   public static final StructType OUTPUT = new StructType()
       .add("event_id", DataTypes.StringType, true)
       .add("image_path", DataTypes.StringType, true)
@@ -43,65 +47,62 @@ public final class IdentifyJob {
       .add("face_score", DataTypes.FloatType, true);
 
   /** Probes from a folder ({@code images}) or an access-log CSV ({@code log}). */
-  public record Request(String images, String log, String imagesRoot, String table, String out,
-      int topK) {}
+  public record Request(String images, String log, String imagesRoot, String table,
+      String out) {}
 
   private IdentifyJob() {}
 
   public static Summary run(Run run, Request req) throws IOException {
-    AuditReports.check(run);
-    Dataset<Row> residents = run.residents(req.table());
-    Dataset<Row> inputs;
-    if (req.images() != null) {
-      List<String> ext = Arrays.asList(run.settings().get(Settings.EXTENSIONS).split(","));
-      inputs = Inputs.listImages(run.spark(), req.images(), ext)
-          .select(col("relative").as("event_id"), col(Inputs.IMAGE_PATH),
-              Run.nullString().as("ts"), col(Inputs.INPUT_ERROR));
-    } else {
-      Dataset<Row> log = Inputs.readCsv(run.spark(), req.log(), "access log",
-          List.of("event_id", "image_path"), List.of("ts"), "image_path", req.imagesRoot());
-      inputs = Arrays.asList(log.columns()).contains("ts") ? log
-          : log.withColumn("ts", Run.nullString());
-      inputs = inputs.select("event_id", Inputs.IMAGE_PATH, "ts", Inputs.INPUT_ERROR);
-    }
+    EventOutputs outputs = EventOutputs.identify(req.out());
+    int k = run.config().identify().topK();
+    Dataset<Row> residents = ResidentsTable.usable(run.tables(), req.table(), run.model().id());
     // the key must be unique per probe even when event ids repeat: the path makes it so
-    Dataset<Row> probes = run.encode(inputs, "identify", null)
+    Dataset<Row> probes = run.encode(probes(run, req), FaceConfig.IDENTIFY, null)
         .withColumn("probe_key", concat_ws("\u0000", col("event_id"), col(Inputs.IMAGE_PATH)))
         .cache();
     long total = probes.count();
-    Dataset<Row> nearest = Matching.nearest(run,
-        probes.filter(col("status").equalTo(FaceStatus.OK.name())), residents, req.topK());
+    Dataset<Row> nearest = Matching.nearest(run.config().identify(),
+        probes.filter(col("status").equalTo(FaceStatus.OK.name())), residents, k,
+        run.model().embeddingSize());
     Dataset<Row> decided = probes
         .join(nearest, probes.col("probe_key").equalTo(nearest.col("probe_key")), "left")
         .drop(nearest.col("probe_key"))
         .map(new Decide(run.threshold(), run.model().id()), Encoders.row(OUTPUT))
         .orderBy("event_id", "image_path").cache();
 
-    run.writeTable(decided, req.out() + "/identify.parquet");
-    run.writeCsv(forPeople(decided), req.out() + "/identify.csv");
+    outputs.write(run.tables(), decided);
 
-    Map<String, Long> counts = Summary.countBy(decided, "decision");
-    Map<String, String> facts = new LinkedHashMap<>();
-    facts.put("model", run.model().id());
-    facts.put("faces", run.faces());
-    facts.put("threshold", String.format(Locale.ROOT, "%.4f", run.threshold()));
-    facts.put("top-k", Integer.toString(req.topK()));
-    facts.put("output", req.out() + "/identify.csv, " + req.out() + "/identify.parquet");
-    facts.put("report", AuditReports.file(req.out(), "identify"));
-    Summary s = new Summary("identify", counts, total, run.elapsedSeconds(), facts);
-    AuditReports.identify(run, req, decided, residents, s);
-    run.spark().sqlContext().clearCache();
+    Map<String, String> facts = run.facts();
+    facts.put("threshold", Format.fmt(run.threshold()));
+    facts.put("top-k", Integer.toString(k));
+    facts.put("output", outputs.csv() + ", " + outputs.parquet());
+    facts.put("report", outputs.report());
+    Summary s = new Summary("identify", Summary.countBy(decided, "decision"), total,
+        run.elapsedSeconds(), facts);
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put(req.images() != null ? "images" : "access log",
+        req.images() != null ? req.images() : req.log());
+    inputs.put("residents table", req.table());
+    run.reports(residents).identify(s.forReport(inputs, run.startedAt()), decided,
+        outputs.reportFiles());
     return s;
   }
 
-  /** The CSV copy: candidates as "id:distance;..." text, no embeddings. */
-  static Dataset<Row> forPeople(Dataset<Row> decided) {
-    return EnrollJob.forPeople(decided).withColumn("candidates",
-        org.apache.spark.sql.functions.expr(
-            "array_join(transform(candidates, c -> concat(c.resident_id, ':', "
-                + "format_number(c.distance, 4))), ';')"));
+  /** The probes: {@code event_id, image_path, ts, input_error} from the folder or the log. */
+  private static Dataset<Row> probes(Run run, Request req) throws IOException {
+    if (req.images() != null) {
+      return Inputs.listImages(run.spark(), req.images(), run.config().inputs().extensions())
+          .select(col("relative").as("event_id"), col(Inputs.IMAGE_PATH),
+              Run.nullString().as("ts"), col(Inputs.INPUT_ERROR));
+    }
+    Dataset<Row> log = Inputs.readCsv(run.spark(), req.log(), "access log",
+        List.of("event_id", "image_path"), List.of("ts"), "image_path", req.imagesRoot());
+    Dataset<Row> withTs = Arrays.asList(log.columns()).contains("ts") ? log
+        : log.withColumn("ts", Run.nullString());
+    return withTs.select("event_id", Inputs.IMAGE_PATH, "ts", Inputs.INPUT_ERROR);
   }
 
+  /** One probe's decision from its nearest residents. */
   static final class Decide implements MapFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final double threshold;
@@ -126,13 +127,13 @@ public final class IdentifyJob {
         int ci = r.fieldIndex("candidates");
         List<Row> cs = r.isNullAt(ci) ? List.of() : r.getList(ci);
         if (cs.isEmpty()) {
-          decision = UNKNOWN;
+          decision = Decision.UNKNOWN.name();
           error = "the residents table has no usable encodings";
         } else {
           distance = cs.get(0).getDouble(1);
           boolean match = distance < threshold;
-          identity = match ? cs.get(0).getString(0) : UNKNOWN;
-          decision = match ? MATCH : UNKNOWN;
+          identity = match ? cs.get(0).getString(0) : Decision.UNKNOWN.name();
+          decision = (match ? Decision.MATCH : Decision.UNKNOWN).name();
         }
       }
       return RowFactory.create(r.getAs("event_id"), r.getAs("image_path"), r.getAs("ts"),

@@ -20,6 +20,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.facerec.io.Failures;
+import org.facerec.io.Inputs;
 import org.facerec.sql.FaceSql;
 
 /**
@@ -40,7 +42,7 @@ public final class QueryJob {
   private QueryJob() {}
 
   public static Result run(Run run, Request req) throws IOException {
-    FaceSql.register(run.spark(), run.settings());
+    FaceSql.register(run.spark(), run.config());
     for (Map.Entry<String, String> t : req.tables().entrySet()) {
       if (!t.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
         throw new IllegalArgumentException("--table " + t.getKey() + "=...: a view name is "
@@ -52,9 +54,9 @@ public final class QueryJob {
     try {
       result = run.spark().sql(req.sql());
     } catch (Exception e) { // Spark's AnalysisException and parse errors: the user's SQL
-      throw new IllegalArgumentException(Outputs.reason(e), e);
+      throw new IllegalArgumentException(Failures.reason(e), e);
     }
-    if (run.protection().enabled()) {
+    if (run.tables().protection().enabled()) {
       for (StructField f : result.schema().fields()) {
         if (isEncoding(f)) {
           throw new IllegalArgumentException("column " + f.name() + " holds face encodings, "
@@ -65,7 +67,7 @@ public final class QueryJob {
     Dataset<Row> text = asText(result);
     if (req.out() != null) {
       Dataset<Row> cached = text.cache();
-      run.writeCsv(cached, req.out());
+      run.tables().writeCsv(cached, req.out());
       long n = cached.count();
       cached.unpersist();
       return new Result(List.of(), false, n);
@@ -92,7 +94,7 @@ public final class QueryJob {
       return run.spark().read().option("header", "true").option("inferSchema", "true")
           .csv(Inputs.qualified(run.spark(), path).toString());
     }
-    return run.readTable(path);
+    return run.tables().read(path);
   }
 
   /** Arrays, structs and maps as JSON, binary values as their size: cells a CSV can hold. */

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.facerec.report.AuditReports;
 
 /** What a job did: counts per status or decision, time, throughput; printed for people. */
 public record Summary(String job, Map<String, Long> counts, long images, double seconds,
@@ -19,6 +20,11 @@ public record Summary(String job, Map<String, Long> counts, long images, double 
       out.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
     }
     return out;
+  }
+
+  /** What an audit report says about the run: its {@code inputs}, then this summary. */
+  AuditReports.RunFacts forReport(Map<String, String> inputs, long startedAt) {
+    return new AuditReports.RunFacts(inputs, counts, facts, startedAt, seconds, images);
   }
 
   public long count(String key) {

@@ -17,23 +17,27 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.facerec.config.FaceConfig;
+import org.facerec.config.VerifyConfig;
+import org.facerec.io.Inputs;
+import org.facerec.io.ResidentsTable;
+import org.facerec.match.Decision;
 import org.facerec.match.Distances;
-import org.facerec.spark.FaceStatus;
+import org.facerec.pipeline.FaceStatus;
 import org.facerec.spark.Embeddings;
 import org.facerec.spark.Matches;
+import org.facerec.stage.Matching;
 
 /**
  * 1:1 verification, in bulk: for each badge event (image, claimed id) the distance to the claimed
  * resident (their nearest enrolled photo, or their mean encoding) decides ACCEPT (strictly below
  * the threshold) or REJECT. With the rank rule on, an event is also rejected when another
  * resident is nearer to the probe than the claimed one by more than the margin: that catches an
- * enrolled impostor whatever the threshold. All of it is joins, not a loop on the driver.
+ * enrolled impostor whatever the threshold. All of it is joins, not a loop on the driver: the
+ * probes encoded, joined to the claimed residents' encodings and to their nearest residents
+ * ({@link Matching}), decided, written ({@link EventOutputs}), reported.
  */
 public final class VerifyJob {
-  public static final String ACCEPT = "ACCEPT";
-  public static final String REJECT = "REJECT";
-  public static final String UNKNOWN_CLAIM = "UNKNOWN_CLAIM";
-
   /** Output columns, in order. */
   public static final StructType OUTPUT = new StructType()
       .add("event_id", DataTypes.StringType, true)
@@ -55,58 +59,65 @@ public final class VerifyJob {
   private VerifyJob() {}
 
   public static Summary run(Run run, Request req) throws IOException {
-    AuditReports.check(run);
-    Dataset<Row> residents = run.residents(req.table());
+    EventOutputs outputs = EventOutputs.verify(req.out());
+    VerifyConfig rules = run.config().verify();
+    Dataset<Row> residents = ResidentsTable.usable(run.tables(), req.table(), run.model().id());
     Dataset<Row> events = Inputs.readCsv(run.spark(), req.events(), "events CSV",
         List.of("event_id", "image_path", "claimed_id"), List.of(), "image_path",
         req.imagesRoot());
-    Dataset<Row> probes = run.encode(events, "verify", null).cache();
+    Dataset<Row> probes = run.encode(events, FaceConfig.VERIFY, null).cache();
     long total = probes.count();
-
-    boolean mean = run.settings().get(Settings.VERIFY_AGAINST).equalsIgnoreCase("mean");
-    // the claimed resident's encodings (or their mean), gathered per resident
-    Dataset<Row> claimed = residents.groupBy("resident_id")
-        .agg(collect_list(col("embedding")).as("claimed_embeddings"));
-    Dataset<Row> ok = probes.filter(col("status").equalTo(FaceStatus.OK.name()));
-
-    double margin = run.settings().rankMargin();
-    Dataset<Row> withClaim = probes.join(claimed,
-        probes.col("claimed_id").equalTo(claimed.col("resident_id")), "left")
-        .drop(claimed.col("resident_id"));
-    Dataset<Row> joined = withClaim;
-    if (!Double.isNaN(margin)) {
-      Dataset<Row> nearest = Matching.nearest(run,
-          ok.select(col("event_id").as("probe_key"), col("embedding")), residents, 2);
-      joined = withClaim.join(nearest,
-          withClaim.col("event_id").equalTo(nearest.col("probe_key")), "left")
-          .drop("probe_key");
-    } else {
-      joined = withClaim.withColumn("candidates", lit(null).cast(
-          DataTypes.createArrayType(Matches.CANDIDATE)));
-    }
-    Dataset<Row> decided = joined.map(
-        new Decide(run.threshold(), margin, mean, run.model().id()), Encoders.row(OUTPUT))
+    Dataset<Row> decided = withNearest(run, withClaimed(probes, residents), probes, residents)
+        .map(new Decide(run.threshold(), rules.rankMargin(), rules.againstMean(),
+            run.model().id()), Encoders.row(OUTPUT))
         .orderBy("event_id", "image_path").cache();
 
-    run.writeTable(decided, req.out() + "/verify.parquet");
-    run.writeCsv(EnrollJob.forPeople(decided), req.out() + "/verify.csv");
+    outputs.write(run.tables(), decided);
 
-    Map<String, Long> counts = Summary.countBy(decided, "decision");
-    Map<String, String> facts = new LinkedHashMap<>();
-    facts.put("model", run.model().id());
-    facts.put("faces", run.faces());
+    Map<String, String> facts = run.facts();
     facts.put("threshold", String.format(Locale.ROOT, "%.4f (distance < threshold accepts)",
         run.threshold()));
-    facts.put("compared against", mean ? "the claimed resident's mean encoding"
+    facts.put("compared against", rules.againstMean() ? "the claimed resident's mean encoding"
         : "the claimed resident's nearest enrolled photo");
-    facts.put("rank rule", Double.isNaN(margin) ? "off" : String.format(Locale.ROOT,
-        "on: REJECT when another resident is nearer by more than %.3f", margin));
-    facts.put("output", req.out() + "/verify.csv, " + req.out() + "/verify.parquet");
-    facts.put("report", AuditReports.file(req.out(), "verify"));
-    Summary s = new Summary("verify", counts, total, run.elapsedSeconds(), facts);
-    AuditReports.verify(run, req, decided, probes, residents, s);
-    run.spark().sqlContext().clearCache();
+    facts.put("rank rule", rules.rankRule() ? String.format(Locale.ROOT,
+        "on: REJECT when another resident is nearer by more than %.3f", rules.rankMargin())
+        : "off");
+    facts.put("output", outputs.csv() + ", " + outputs.parquet());
+    facts.put("report", outputs.report());
+    Summary s = new Summary("verify", Summary.countBy(decided, "decision"), total,
+        run.elapsedSeconds(), facts);
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("events", req.events());
+    inputs.put("residents table", req.table());
+    run.reports(residents).verify(s.forReport(inputs, run.startedAt()), decided, probes,
+        rules.rankMargin(), outputs.reportFiles());
     return s;
+  }
+
+  /** The probes with the claimed resident's encodings, gathered ({@code claimed_embeddings}). */
+  private static Dataset<Row> withClaimed(Dataset<Row> probes, Dataset<Row> residents) {
+    Dataset<Row> claimed = residents.groupBy("resident_id")
+        .agg(collect_list(col("embedding")).as("claimed_embeddings"));
+    return probes.join(claimed, probes.col("claimed_id").equalTo(claimed.col("resident_id")),
+        "left").drop(claimed.col("resident_id"));
+  }
+
+  /**
+   * With the rank rule on, each event's two nearest residents ({@code candidates}), for the
+   * nearest other than the claimed one; else no candidates.
+   */
+  private static Dataset<Row> withNearest(Run run, Dataset<Row> withClaim, Dataset<Row> probes,
+      Dataset<Row> residents) {
+    if (!run.config().verify().rankRule()) {
+      return withClaim.withColumn("candidates", lit(null).cast(
+          DataTypes.createArrayType(Matches.CANDIDATE)));
+    }
+    Dataset<Row> ok = probes.filter(col("status").equalTo(FaceStatus.OK.name()));
+    Dataset<Row> nearest = Matching.nearest(run.config().identify(),
+        ok.select(col("event_id").as("probe_key"), col("embedding")), residents, 2,
+        run.model().embeddingSize());
+    return withClaim.join(nearest, withClaim.col("event_id").equalTo(nearest.col("probe_key")),
+        "left").drop("probe_key");
   }
 
   /** One event's decision from its probe row, the claimed encodings and the nearest residents. */
@@ -139,7 +150,7 @@ public final class VerifyJob {
       List<?> claimed = r.isNullAt(r.fieldIndex("claimed_embeddings")) ? null
           : r.getList(r.fieldIndex("claimed_embeddings"));
       if (claimed == null || claimed.isEmpty()) {
-        return row(eventId, claimedId, path, null, UNKNOWN_CLAIM,
+        return row(eventId, claimedId, path, null, Decision.UNKNOWN_CLAIM.name(),
             "no resident '" + claimedId + "' is enrolled with a usable photo", null, null, null,
             box, score);
       }
@@ -166,7 +177,7 @@ public final class VerifyJob {
         why.add(String.format(Locale.ROOT, "resident %s is nearer (%.4f) than the claimed %s "
             + "(%.4f)", nearestId, nearestDistance, claimedId, distance));
       }
-      String decision = why.isEmpty() ? ACCEPT : REJECT;
+      String decision = (why.isEmpty() ? Decision.ACCEPT : Decision.REJECT).name();
       String reason = why.isEmpty() ? String.format(Locale.ROOT,
           "distance %.4f is below the threshold %.4f", distance, threshold)
           : String.join("; ", why);
@@ -202,5 +213,4 @@ public final class VerifyJob {
           error, nearestId, nearestDistance, reason, box, score);
     }
   }
-
 }

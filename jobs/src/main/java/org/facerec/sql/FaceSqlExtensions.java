@@ -2,8 +2,6 @@ package org.facerec.sql;
 
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.SparkSessionExtensionsProvider;
-import org.facerec.spark.FaceFunctions;
-import scala.Tuple3;
 import scala.runtime.BoxedUnit;
 
 /**
@@ -16,9 +14,7 @@ import scala.runtime.BoxedUnit;
 public final class FaceSqlExtensions implements SparkSessionExtensionsProvider {
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
-    for (FaceFunctions.Definition d : FaceSql.forActiveSession().definitions()) {
-      extensions.injectFunction(new Tuple3<>(d.id(), d.info(), d.builder()));
-    }
+    FaceSql.forActiveSession().inject(extensions);
     return BoxedUnit.UNIT;
   }
 }

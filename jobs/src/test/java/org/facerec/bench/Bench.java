@@ -23,15 +23,17 @@ import org.facerec.TestData;
 import org.facerec.cli.Facerec;
 import org.facerec.image.ImageDecoder;
 import org.facerec.image.RgbImage;
-import org.facerec.jobs.Matching;
-import org.facerec.jobs.Run;
+import org.facerec.config.IdentifyConfig;
+import org.facerec.config.RunConfig;
+import org.facerec.config.Settings;
 import org.facerec.jobs.Sessions;
-import org.facerec.jobs.Settings;
 import org.facerec.match.Distances;
 import org.facerec.match.NearestResidents;
+import org.facerec.match.RandomEncodings;
 import org.facerec.match.ResidentMatrix;
 import org.facerec.model.FaceEncoder;
 import org.facerec.model.FaceModel;
+import org.facerec.stage.Matching;
 
 /**
  * facerec's benchmarks, printed as tables (scripts/bench). Every figure is the median of several
@@ -170,19 +172,6 @@ public final class Bench {
         encoderRate, encoderRate / rate);
   }
 
-  static float[] unit(Random r, int d) {
-    float[] v = new float[d];
-    double n = 0;
-    for (int i = 0; i < d; i++) {
-      v[i] = (float) r.nextGaussian();
-      n += v[i] * v[i];
-    }
-    for (int i = 0; i < d; i++) {
-      v[i] /= (float) Math.sqrt(n);
-    }
-    return v;
-  }
-
   /** 10,000 probes x 100,000 residents of random unit vectors. */
   static void identify() throws Exception {
     int probesN = 10_000;
@@ -193,11 +182,11 @@ public final class Bench {
     List<float[]> res = new ArrayList<>();
     for (int i = 0; i < residentsN; i++) {
       ids.add("r" + i);
-      res.add(unit(r, d));
+      res.add(RandomEncodings.unit(r, d));
     }
     List<float[]> probes = new ArrayList<>();
     for (int i = 0; i < probesN; i++) {
-      probes.add(unit(r, d));
+      probes.add(RandomEncodings.unit(r, d));
     }
     double pairs = (double) probesN * residentsN;
     ResidentMatrix matrix = ResidentMatrix.of(ids, res);
@@ -256,11 +245,12 @@ public final class Bench {
     Dataset<Row> p = frame(spark, "probe_key", probes);
     Dataset<Row> rr = frame(spark, "resident_id", res).cache();
     rr.count();
-    double sparkBroadcast = median(RUNS, () -> timeSpark(new Run(spark, base), p, rr));
+    IdentifyConfig broadcast = RunConfig.of(base).identify();
+    double sparkBroadcast = median(RUNS, () -> timeSpark(broadcast, p, rr, d));
     System.err.println("identify bench: Spark broadcast done");
-    Settings blockedSettings = base.with(Settings.BROADCAST_MAX_ROWS, "0")
-        .with(Settings.BLOCK_ROWS, "25000");
-    double sparkBlocked = median(RUNS, () -> timeSpark(new Run(spark, blockedSettings), p, rr));
+    IdentifyConfig blocked = RunConfig.of(base.with(Settings.BROADCAST_MAX_ROWS, "0")
+        .with(Settings.BLOCK_ROWS, "25000")).identify();
+    double sparkBlocked = median(RUNS, () -> timeSpark(blocked, p, rr, d));
     spark.stop();
 
     System.out.printf(Locale.ROOT, "Identify: %,d probes x %,d residents (random unit 128-d), "
@@ -282,9 +272,10 @@ public final class Bench {
         100 * matmul / s);
   }
 
-  static double timeSpark(Run run, Dataset<Row> probes, Dataset<Row> residents) {
+  static double timeSpark(IdentifyConfig search, Dataset<Row> probes, Dataset<Row> residents,
+      int dim) {
     long t0 = System.nanoTime();
-    Matching.nearest(run, probes, residents, 1).foreach(row -> { });
+    Matching.nearest(search, probes, residents, 1, dim).foreach(row -> { });
     return (System.nanoTime() - t0) / 1e9;
   }
 

@@ -24,6 +24,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.facerec.TestData;
 import org.facerec.cli.Facerec;
+import org.facerec.io.Tables;
 import org.facerec.jobs.StandaloneCluster.App;
 import org.facerec.jobs.StandaloneCluster.Executor;
 import org.facerec.jobs.StandaloneCluster.TaskRetries;
@@ -309,7 +310,7 @@ class ClusterIT {
     // on the cluster, a copy of the 8-resident table is updated with all 12, and the driver dies
     Path table = remote.resolve("killed/residents");
     local(hhEnroll("killed/residents", eight), remote);
-    List<Row> before = rows(Inputs.table(spark, table.toString(), Map.of()));
+    List<Row> before = rows(Tables.read(spark, table.toString(), Map.of()));
     assertThat(before).hasSize(8);
 
     Path marker = dir.resolve("paused");
@@ -343,7 +344,7 @@ class ClusterIT {
           .as("visible after the driver was killed").containsExactlyInAnyOrder("residents",
               "enroll.csv");
     }
-    assertThat(rows(Inputs.table(spark, table.toString(), Map.of()))).isEqualTo(before);
+    assertThat(rows(Tables.read(spark, table.toString(), Map.of()))).isEqualTo(before);
 
     // the next run, undisturbed, on the cluster: what the clean run wrote; the leftovers gone
     submit("enroll-after-kill", List.of(), hhEnroll("killed/residents", twelve));
@@ -542,8 +543,8 @@ class ClusterIT {
 
   /** Both tables hold the same rows (as multisets), {@code ignored} columns left out. */
   static void sameTable(Path expected, Path actual, String... ignored) throws IOException {
-    List<Row> want = rows(Inputs.table(spark, expected.toString(), Map.of()).drop(ignored));
-    List<Row> got = rows(Inputs.table(spark, actual.toString(), Map.of()).drop(ignored));
+    List<Row> want = rows(Tables.read(spark, expected.toString(), Map.of()).drop(ignored));
+    List<Row> got = rows(Tables.read(spark, actual.toString(), Map.of()).drop(ignored));
     assertThat(got).as("rows of %s", actual).isNotEmpty().hasSameSizeAs(want)
         .containsExactlyInAnyOrderElementsOf(want);
   }

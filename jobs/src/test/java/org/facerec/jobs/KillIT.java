@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 import org.apache.spark.sql.Row;
 import org.facerec.TestData;
+import org.facerec.io.Tables;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +60,7 @@ class KillIT extends SparkTest {
                 ? List.of("residents", "residents-8.csv", "clean", "enroll.csv")
                 : List.of("residents-8.csv", "clean", "enroll.csv"));
       }
-      assertThat(rows(Inputs.table(spark, table.toString(), Map.of()), "resident_id"))
+      assertThat(rows(Tables.read(spark, table.toString(), Map.of()), "resident_id"))
           .as("read after a kill at %s", haltAt).isEqualTo(before);
     }
 

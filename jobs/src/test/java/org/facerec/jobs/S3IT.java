@@ -31,6 +31,8 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 import org.apache.spark.sql.Row;
 import org.facerec.TestData;
+import org.facerec.io.Outputs;
+import org.facerec.io.Tables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -222,7 +224,7 @@ class S3IT extends SparkTest {
   }
 
   static org.apache.spark.sql.Dataset<Row> read(String key) throws IOException {
-    return Inputs.table(spark, s3.uri(key), Map.of());
+    return Tables.read(spark, s3.uri(key), Map.of());
   }
 
   static FileSystem s3a() throws IOException {

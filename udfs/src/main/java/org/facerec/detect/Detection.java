@@ -5,8 +5,10 @@ import java.io.Serializable;
 /**
  * One face box in the pixels of the image it was found in: top-left corner, width and height
  * (doubles, as the detectors compute them; a box may extend past the image's edges), the
- * detector's score (0..1) and who produced it. A {@link Source#WHOLE_IMAGE} box is not a
- * detection but the fallback for inputs that are already face crops; its score is 0.
+ * detector's score and who produced it. The neural detectors' scores are probabilities (0..1);
+ * {@link Source#DLIB_HOG}'s is dlib's SVM margin (0 at its default threshold, faces typically up
+ * to 3). A {@link Source#WHOLE_IMAGE} box is not a detection but the fallback for inputs that
+ * are already face crops; its score is 0.
  */
 public record Detection(double x, double y, double width, double height, double score,
     Source source) implements Serializable {
@@ -15,6 +17,8 @@ public record Detection(double x, double y, double width, double height, double 
   public enum Source {
     SSD_MOBILENET_V1,
     TINY_FACE_DETECTOR,
+    /** dlib's HOG frontal face detector ({@link DlibHogDetector}). */
+    DLIB_HOG,
     /** No detector: the whole image taken as the face (inputs that are tight face crops). */
     WHOLE_IMAGE
   }

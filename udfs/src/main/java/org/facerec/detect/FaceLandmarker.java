@@ -1,7 +1,6 @@
 package org.facerec.detect;
 
 import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -23,9 +22,9 @@ import java.util.Collections;
 import java.util.List;
 import org.facerec.image.RgbImage;
 import org.facerec.model.ModelWeights;
+import org.facerec.model.Net;
 import org.facerec.model.Tensor;
 import org.facerec.model.TfjsWeights;
-import org.facerec.model.Torch;
 
 /**
  * face-api.js's 68-point landmark net ({@code face_landmark_68_model}) as DJL blocks, run on a
@@ -42,19 +41,15 @@ import org.facerec.model.Torch;
  * is odd), and shifts the points by the detection's own origin, not the crop's floored, clipped
  * one.
  */
-public final class FaceLandmarker implements AutoCloseable {
+public final class FaceLandmarker extends Net {
   public static final String MODEL_ID = "face-landmark-68";
   public static final String WEIGHTS_NAME = "face_landmark_68_model";
   public static final int INPUT_SIZE = 112;
   static final float[] MEAN_RGB = {122.782f, 117.001f, 104.298f};
   private static final int MAX_BATCH = 32;
 
-  private final Model model;
-  private final String weightsChecksum;
-
-  private FaceLandmarker(Model model, String weightsChecksum) {
-    this.model = model;
-    this.weightsChecksum = weightsChecksum;
+  private FaceLandmarker(ModelWeights weights, Device device) {
+    super(MODEL_ID, weights, device, manager -> buildBlock(weights, manager));
   }
 
   /** Reads the TF.js manifest and shards from {@code modelsDir}. */
@@ -64,20 +59,7 @@ public final class FaceLandmarker implements AutoCloseable {
 
   /** Builds the network on {@code device} (PyTorch engine) with {@code weights} loaded. */
   public static FaceLandmarker create(ModelWeights weights, Device device) {
-    SsdMobileNetV1.requireModel(weights, MODEL_ID);
-    Torch.configure();
-    Model model = Model.newInstance(MODEL_ID, device, "PyTorch");
-    try {
-      model.setBlock(buildBlock(weights, model.getNDManager()));
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
-    }
-    return new FaceLandmarker(model, weights.checksum());
-  }
-
-  public String weightsChecksum() {
-    return weightsChecksum;
+    return new FaceLandmarker(weights, device);
   }
 
   /** The landmarks of the face in {@code box}, or null when the box misses the image. */
@@ -119,17 +101,7 @@ public final class FaceLandmarker implements AutoCloseable {
 
   /** The raw 136 outputs for each crop. */
   List<float[]> forward(List<Crop> crops) {
-    return Batches.predict(model, new LandmarkTranslator(), crops, MAX_BATCH, "landmarks");
-  }
-
-  /** Arrays still held by the model's manager (weights included): for leak checks. */
-  public int openArrayCount() {
-    return model.getNDManager().getManagedArrays().size();
-  }
-
-  @Override
-  public void close() {
-    model.close();
+    return predict(new LandmarkTranslator(), crops, MAX_BATCH, "landmarks");
   }
 
   /** A face crop: the image and the integer box {@code x, y, w, h} the net sees. */

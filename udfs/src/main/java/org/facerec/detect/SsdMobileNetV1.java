@@ -1,7 +1,6 @@
 package org.facerec.detect;
 
 import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -24,9 +23,9 @@ import java.util.Comparator;
 import java.util.List;
 import org.facerec.image.RgbImage;
 import org.facerec.model.ModelWeights;
+import org.facerec.model.Net;
 import org.facerec.model.Tensor;
 import org.facerec.model.TfjsWeights;
-import org.facerec.model.Torch;
 
 /**
  * face-api.js's SSD MobileNet V1 face detector (the accurate one) as DJL blocks, with the weights
@@ -41,7 +40,7 @@ import org.facerec.model.Torch;
  * Java in float32 exactly as face-api.js's tensor ops do, so boxes match it to the last bit given
  * the same raw outputs. Batch norm is folded into the depthwise filters when loading.
  */
-public final class SsdMobileNetV1 implements FaceDetector {
+public final class SsdMobileNetV1 extends Net implements FaceDetector {
   public static final String MODEL_ID = "ssd-mobilenet-v1";
   public static final String WEIGHTS_NAME = "ssd_mobilenetv1_model";
   public static final int INPUT_SIZE = 512;
@@ -60,14 +59,11 @@ public final class SsdMobileNetV1 implements FaceDetector {
    */
   private static final int MAX_BATCH = 1;
 
-  private final Model model;
   private final float[] anchors;
-  private final String weightsChecksum;
 
-  private SsdMobileNetV1(Model model, float[] anchors, String weightsChecksum) {
-    this.model = model;
-    this.anchors = anchors;
-    this.weightsChecksum = weightsChecksum;
+  private SsdMobileNetV1(ModelWeights weights, Device device) {
+    super(MODEL_ID, weights, device, manager -> buildBlock(weights, manager));
+    this.anchors = weights.get("Output/extra_dim").values().clone();
   }
 
   /** Reads the TF.js manifest and shards from {@code modelsDir}. */
@@ -77,33 +73,12 @@ public final class SsdMobileNetV1 implements FaceDetector {
 
   /** Builds the network on {@code device} (PyTorch engine) with {@code weights} loaded. */
   public static SsdMobileNetV1 create(ModelWeights weights, Device device) {
-    requireModel(weights, MODEL_ID);
-    Torch.configure();
-    Model model = Model.newInstance(MODEL_ID, device, "PyTorch");
-    try {
-      model.setBlock(buildBlock(weights, model.getNDManager()));
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
-    }
-    float[] anchors = weights.get("Output/extra_dim").values();
-    return new SsdMobileNetV1(model, anchors.clone(), weights.checksum());
-  }
-
-  static void requireModel(ModelWeights weights, String id) {
-    if (!id.equals(weights.modelId())) {
-      throw new IllegalArgumentException("expected weights of " + id + ", got "
-          + weights.modelId());
-    }
+    return new SsdMobileNetV1(weights, device);
   }
 
   @Override
   public String modelId() {
     return MODEL_ID;
-  }
-
-  public String weightsChecksum() {
-    return weightsChecksum;
   }
 
   @Override
@@ -131,17 +106,7 @@ public final class SsdMobileNetV1 implements FaceDetector {
 
   /** The raw box encodings and class logits for each image, batched through the network. */
   List<Raw> forward(List<RgbImage> images) {
-    return Batches.predict(model, new SsdTranslator(), images, MAX_BATCH, "SSD detection");
-  }
-
-  /** Arrays still held by the model's manager (weights included): for leak checks. */
-  public int openArrayCount() {
-    return model.getNDManager().getManagedArrays().size();
-  }
-
-  @Override
-  public void close() {
-    model.close();
+    return predict(new SsdTranslator(), images, MAX_BATCH, "SSD detection");
   }
 
   // ---- preprocessing -----------------------------------------------------------------------

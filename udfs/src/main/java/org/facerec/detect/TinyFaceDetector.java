@@ -1,7 +1,6 @@
 package org.facerec.detect;
 
 import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -21,9 +20,9 @@ import java.util.Comparator;
 import java.util.List;
 import org.facerec.image.RgbImage;
 import org.facerec.model.ModelWeights;
+import org.facerec.model.Net;
 import org.facerec.model.Tensor;
 import org.facerec.model.TfjsWeights;
-import org.facerec.model.Torch;
 
 /**
  * face-api.js's Tiny Face Detector (the fast one: a tiny-YOLOv2 with depthwise separable convs)
@@ -38,7 +37,7 @@ import org.facerec.model.Torch;
  * (tx, ty, tw, th, score) per cell of the 13x13 grid. Decoding (sigmoid centres, exp sizes times
  * the anchor, in double) and NMS (IoU 0.4) run in Java as face-api.js does them.
  */
-public final class TinyFaceDetector implements FaceDetector {
+public final class TinyFaceDetector extends Net implements FaceDetector {
   public static final String MODEL_ID = "tiny-face-detector";
   public static final String WEIGHTS_NAME = "tiny_face_detector_model";
   public static final int DEFAULT_INPUT_SIZE = 416;
@@ -58,14 +57,11 @@ public final class TinyFaceDetector implements FaceDetector {
    */
   private static final int MAX_BATCH = 1;
 
-  private final Model model;
   private final int inputSize;
-  private final String weightsChecksum;
 
-  private TinyFaceDetector(Model model, int inputSize, String weightsChecksum) {
-    this.model = model;
+  private TinyFaceDetector(ModelWeights weights, Device device, int inputSize) {
+    super(MODEL_ID, weights, device, manager -> buildBlock(weights, manager, inputSize));
     this.inputSize = inputSize;
-    this.weightsChecksum = weightsChecksum;
   }
 
   /** Reads the TF.js manifest and shards from {@code modelsDir}. */
@@ -80,29 +76,17 @@ public final class TinyFaceDetector implements FaceDetector {
 
   /** Builds the network; {@code inputSize} a multiple of 32 (224, 320, 416, 608...). */
   public static TinyFaceDetector create(ModelWeights weights, Device device, int inputSize) {
-    SsdMobileNetV1.requireModel(weights, MODEL_ID);
+    weights.requireModel(MODEL_ID);
     if (inputSize <= 0 || inputSize % 32 != 0) {
       throw new IllegalArgumentException("Tiny Face Detector input size must be a positive "
           + "multiple of 32, not " + inputSize);
     }
-    Torch.configure();
-    Model model = Model.newInstance(MODEL_ID, device, "PyTorch");
-    try {
-      model.setBlock(buildBlock(weights, model.getNDManager(), inputSize));
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
-    }
-    return new TinyFaceDetector(model, inputSize, weights.checksum());
+    return new TinyFaceDetector(weights, device, inputSize);
   }
 
   @Override
   public String modelId() {
     return MODEL_ID;
-  }
-
-  public String weightsChecksum() {
-    return weightsChecksum;
   }
 
   public int inputSize() {
@@ -127,18 +111,8 @@ public final class TinyFaceDetector implements FaceDetector {
 
   /** The raw output per image, {@code [cells][cells][5 anchors x 5]} (TF's NHWC order). */
   List<float[]> forward(List<RgbImage> images) {
-    return Batches.predict(model, new TinyTranslator(inputSize), images, MAX_BATCH,
+    return predict(new TinyTranslator(inputSize), images, MAX_BATCH,
         "Tiny face detection");
-  }
-
-  /** Arrays still held by the model's manager (weights included): for leak checks. */
-  public int openArrayCount() {
-    return model.getNDManager().getManagedArrays().size();
-  }
-
-  @Override
-  public void close() {
-    model.close();
   }
 
   // ---- preprocessing -----------------------------------------------------------------------

@@ -18,7 +18,9 @@
  * cpu backend op by op, quirks included; the golden tests hold the port to its reference outputs
  * (shared data golden/face-detect). Each network's weights load through
  * {@link org.facerec.model.ModelWeights} ({@code readWeights(modelsDir)}, serialisable for a
- * broadcast) and build with {@code create(weights, device)}, once per JVM; every call runs on its
- * own predictor, so one instance serves all of an executor's tasks.
+ * broadcast) and build with {@code create(weights, device)}, once per JVM, as a
+ * {@link org.facerec.model.Net}; every call runs on its own predictor, so one instance serves all
+ * of an executor's tasks. No Spark here, and no encoding: turning an image into an encoding is
+ * {@link org.facerec.pipeline}'s.
  */
 package org.facerec.detect;

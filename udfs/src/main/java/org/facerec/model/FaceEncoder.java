@@ -1,7 +1,6 @@
 package org.facerec.model;
 
 import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -15,50 +14,30 @@ import org.facerec.image.Resize;
 import org.facerec.image.RgbImage;
 
 /**
- * A face encoder: one model's network built once on one device; batches of RGB images in,
- * {@code float[]} encodings out. Thread-safe: every call (or every {@link #newPredictor()}) gets
+ * A face encoder: one model's network ({@link Net}) built once on one device; batches of RGB
+ * images in, {@code float[]} encodings out. Thread-safe: every call (or every {@link #newPredictor()}) gets
  * its own predictor, and every batch's arrays live in a manager that is closed after the batch.
  */
-public final class FaceEncoder implements AutoCloseable {
+public final class FaceEncoder extends Net {
   private final FaceModel faceModel;
-  private final String weightsChecksum;
-  private final Model model;
 
-  private FaceEncoder(FaceModel faceModel, String weightsChecksum, Model model) {
+  private FaceEncoder(FaceModel faceModel, ModelWeights weights, Device device) {
+    super(faceModel.id(), weights, device, manager -> faceModel.create(weights, manager));
     this.faceModel = faceModel;
-    this.weightsChecksum = weightsChecksum;
-    this.model = model;
   }
 
   /** Builds {@code weights}' model on {@code device} (the PyTorch engine; CPU or a CUDA GPU). */
   public static FaceEncoder create(ModelWeights weights, Device device) {
-    FaceModel fm = FaceModel.byId(weights.modelId());
-    Torch.configure();
-    Model model = Model.newInstance(fm.id(), device, "PyTorch");
-    try {
-      model.setBlock(fm.create(weights, model.getNDManager()));
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
-    }
-    return new FaceEncoder(fm, weights.checksum(), model);
+    return new FaceEncoder(FaceModel.byId(weights.modelId()), weights, device);
   }
 
   public FaceModel faceModel() {
     return faceModel;
   }
 
-  public String weightsChecksum() {
-    return weightsChecksum;
-  }
-
-  public Device device() {
-    return model.getNDManager().getDevice();
-  }
-
   /** A predictor for one thread (one Spark task); close it when the task ends. */
   public Predictor<RgbImage, float[]> newPredictor() {
-    return model.newPredictor(new EncodeTranslator(faceModel));
+    return newPredictor(new EncodeTranslator(faceModel));
   }
 
   /** Encodes {@code images} as one batch; images of another size are resized to the input. */
@@ -71,16 +50,6 @@ public final class FaceEncoder implements AutoCloseable {
     } catch (TranslateException e) {
       throw new IllegalStateException("encoding a batch of " + images.size() + " failed", e);
     }
-  }
-
-  /** Arrays still held by the model's manager (weights included): for leak checks. */
-  public int openArrayCount() {
-    return model.getNDManager().getManagedArrays().size();
-  }
-
-  @Override
-  public void close() {
-    model.close();
   }
 
   /** Turns one image into the model's normalised CHW input; the batchifier stacks a batch. */

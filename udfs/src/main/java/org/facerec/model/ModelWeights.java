@@ -40,6 +40,14 @@ public final class ModelWeights implements Serializable {
     return tensors;
   }
 
+  /** These weights, when they are {@code id}'s; else it fails naming both. */
+  public ModelWeights requireModel(String id) {
+    if (!id.equals(modelId)) {
+      throw new IllegalArgumentException("expected weights of " + id + ", got " + modelId);
+    }
+    return this;
+  }
+
   /** The tensor called {@code name}; fails naming the model and tensor when it is absent. */
   public Tensor get(String name) {
     Tensor t = tensors.get(name);

@@ -10,14 +10,14 @@ import java.util.NoSuchElementException;
  * outputs in one call (one forward pass, one matmul), and hands those out one by one. Lazy, as
  * Spark's iterators are; {@link #finished()} runs once when the input is exhausted.
  */
-abstract class BatchingIterator<I, O> implements Iterator<O> {
+public abstract class BatchingIterator<I, O> implements Iterator<O> {
   private final Iterator<I> input;
   private final int batchSize;
   private List<O> ready = List.of();
   private int next;
   private boolean done;
 
-  BatchingIterator(Iterator<I> input, int batchSize) {
+  protected BatchingIterator(Iterator<I> input, int batchSize) {
     this.input = input;
     this.batchSize = batchSize;
   }

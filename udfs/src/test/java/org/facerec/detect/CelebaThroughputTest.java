@@ -31,10 +31,10 @@ class CelebaThroughputTest {
     }
     int limit = Integer.getInteger("facerec.celeba.limit", files.size());
     files = files.subList(0, Math.min(limit, files.size()));
-    FinderSettings settings = FinderSettings.defaults(); // SSD 0.5, largest face, dlib chip
+    FinderSettings settings = FinderSettings.defaults();
     // warm up the networks on one image, outside the timing
     SharedModels.dlib().encode(List.of(SharedModels.finder().find(
-        decode(files.get(0)), settings.withFallback(FinderSettings.Fallback.WHOLE_IMAGE))
+        decode(files.get(0)), settings.toBuilder().fallback(FinderSettings.Fallback.WHOLE_IMAGE).build())
         .get(0).chip()));
     long decodeNs = 0;
     long findNs = 0;

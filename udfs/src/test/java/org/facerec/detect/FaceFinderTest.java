@@ -21,11 +21,15 @@ import org.junit.jupiter.api.Test;
 
 /** The façade: the golden pipeline through it, its policies, fallback and settings. */
 class FaceFinderTest {
+  /** face-api.js's detector at its own 0.5 and its landmark net, alone: no second chances. */
+  static final FinderSettings SSD = FinderSettings.defaults().toBuilder()
+      .detector(FinderSettings.Detector.SSD).minScore(SsdMobileNetV1.DEFAULT_MIN_SCORE)
+      .landmarks(FinderSettings.Landmarks68.NET).secondChances(false).build();
   /** face-api.js's own pipeline: one landmark pass on the best SSD box. */
-  private static final FinderSettings GOLDEN = FinderSettings.defaults()
-      .withMinScore(SsdMobileNetV1GoldenTest.MIN_SCORE)
-      .withSelect(FinderSettings.Select.BEST_SCORE)
-      .withLandmarkPasses(1);
+  private static final FinderSettings GOLDEN = SSD.toBuilder()
+      .minScore(SsdMobileNetV1GoldenTest.MIN_SCORE)
+      .select(FinderSettings.Select.BEST_SCORE)
+      .landmarkPasses(1).build();
 
   @Test
   void bestSsdBoxThenLandmarksMatchFaceApiJsOnEightImages() {
@@ -74,10 +78,10 @@ class FaceFinderTest {
     for (String n : List.of("andrew.jpg", "camera_2.jpg", "tian.jpg")) {
       images.add(decode("happy-house/images/" + n));
     }
-    FinderSettings s = FinderSettings.defaults().withModel(FaceModel.OPENFACE_NN4_SMALL2_V1);
+    FinderSettings s = SSD.toBuilder().model(FaceModel.OPENFACE_NN4_SMALL2_V1).build();
     assertThat(SharedModels.finder().find(images.get(0), s)).isEmpty();
     List<List<Face>> found = SharedModels.finder().find(images,
-        s.withFallback(FinderSettings.Fallback.WHOLE_IMAGE));
+        s.toBuilder().fallback(FinderSettings.Fallback.WHOLE_IMAGE).build());
     assertThat(found.get(0)).singleElement().satisfies(f -> {
       assertThat(f.wholeImage()).isTrue();
       assertThat(f.detection()).isEqualTo(Detection.wholeImage(96, 96));
@@ -87,12 +91,12 @@ class FaceFinderTest {
     assertThat(found.get(1).get(0).wholeImage()).isTrue();
     assertThat(found.get(2).get(0).wholeImage()).isFalse(); // tian: SSD scores 0.99
     // crop mode on the whole image is the image itself; no alignment at all needs no detector
-    Face crop = SharedModels.finder().find(images.get(0), s
-        .withFallback(FinderSettings.Fallback.WHOLE_IMAGE)
-        .withAlignment(FinderSettings.Alignment.CROP)).get(0);
+    Face crop = SharedModels.finder().find(images.get(0), s.toBuilder()
+        .fallback(FinderSettings.Fallback.WHOLE_IMAGE)
+        .alignment(FinderSettings.Alignment.CROP).build()).get(0);
     assertThat(crop.chip().rgb()).isEqualTo(images.get(0).rgb());
-    Face none = SharedModels.finder().find(images.get(1), s
-        .withAlignment(FinderSettings.Alignment.NONE)).get(0);
+    Face none = SharedModels.finder().find(images.get(1), s.toBuilder()
+        .alignment(FinderSettings.Alignment.NONE).build()).get(0);
     assertThat(none.wholeImage()).isTrue();
     assertThat(none.chip().rgb()).isEqualTo(images.get(1).rgb());
   }
@@ -100,8 +104,8 @@ class FaceFinderTest {
   @Test
   void theTinyDetectorWorksThroughTheFacadeToo() throws IOException {
     RgbImage img = decode("lfw-dev/images/Abel_Pacheco/Abel_Pacheco_0001.jpg");
-    List<Face> faces = SharedModels.finder().find(img, FinderSettings.defaults()
-        .withDetector(FinderSettings.Detector.TINY).withAlignment(FinderSettings.Alignment.CROP));
+    List<Face> faces = SharedModels.finder().find(img, SSD.toBuilder()
+        .detector(FinderSettings.Detector.TINY).alignment(FinderSettings.Alignment.CROP).build());
     assertThat(faces).singleElement().satisfies(f -> {
       assertThat(f.detection().source()).isEqualTo(Detection.Source.TINY_FACE_DETECTOR);
       assertThat(f.landmarks()).isNull();
@@ -113,16 +117,17 @@ class FaceFinderTest {
   void repeatedCallsLeaveNoNativeArraysBehind() throws IOException {
     FaceFinder finder = SharedModels.finder();
     RgbImage img = decode("lfw-dev/images/Abel_Pacheco/Abel_Pacheco_0001.jpg");
-    FinderSettings s = FinderSettings.defaults();
+    FinderSettings s = SSD;
+    FinderSettings tinySettings = SSD.toBuilder().detector(FinderSettings.Detector.TINY).build();
     finder.find(img, s);
-    finder.find(img, s.withDetector(FinderSettings.Detector.TINY));
+    finder.find(img, tinySettings);
     SsdMobileNetV1 ssd = (SsdMobileNetV1) finder.detector(FinderSettings.Detector.SSD);
     TinyFaceDetector tiny = (TinyFaceDetector) finder.detector(FinderSettings.Detector.TINY);
     int[] before = {ssd.openArrayCount(), tiny.openArrayCount(),
         finder.landmarker().openArrayCount()};
     for (int i = 0; i < 3; i++) {
       finder.find(List.of(img, img), s);
-      finder.find(img, s.withDetector(FinderSettings.Detector.TINY));
+      finder.find(img, tinySettings);
     }
     assertThat(new int[] {ssd.openArrayCount(), tiny.openArrayCount(),
         finder.landmarker().openArrayCount()}).containsExactly(before);
@@ -134,25 +139,30 @@ class FaceFinderTest {
     Detection large = det(150, 150, 90, 80, 0.6);
     Detection central = det(80, 85, 60, 60, 0.3);
     List<Detection> found = List.of(best, large, central);
-    FinderSettings s = FinderSettings.defaults();
-    assertThat(FaceFinder.select(found, s.withSelect(FinderSettings.Select.ALL), 250, 250))
+    assertThat(FaceFinder.select(found, select(FinderSettings.Select.ALL, 0), 250, 250))
         .containsExactly(best, large, central);
-    assertThat(FaceFinder.select(found, s.withSelect(FinderSettings.Select.BEST_SCORE), 250, 250))
+    assertThat(FaceFinder.select(found, select(FinderSettings.Select.BEST_SCORE, 0), 250, 250))
         .containsExactly(best);
-    assertThat(FaceFinder.select(found, s.withSelect(FinderSettings.Select.LARGEST), 250, 250))
+    assertThat(FaceFinder.select(found, select(FinderSettings.Select.LARGEST, 0), 250, 250))
         .containsExactly(large);
-    assertThat(FaceFinder.select(found, s.withSelect(FinderSettings.Select.NEAREST_CENTRE), 250,
+    assertThat(FaceFinder.select(found, select(FinderSettings.Select.NEAREST_CENTRE, 0), 250,
         250)).containsExactly(central);
-    assertThat(FaceFinder.select(found, s.withSelect(FinderSettings.Select.ALL)
-        .withMinFaceSize(50), 250, 250)).containsExactly(large, central);
-    assertThat(FaceFinder.select(found, s.withMinFaceSize(100), 250, 250)).isEmpty();
+    assertThat(FaceFinder.select(found, select(FinderSettings.Select.ALL, 50), 250, 250))
+        .containsExactly(large, central);
+    assertThat(FaceFinder.select(found, select(FinderSettings.Select.LARGEST, 100), 250, 250))
+        .isEmpty();
+  }
+
+  private static FinderSettings select(FinderSettings.Select select, double minFaceSize) {
+    return FinderSettings.defaults().toBuilder().select(select).minFaceSize(minFaceSize).build();
   }
 
   @Test
   void settingsTravelAndRefuseNonsense() throws Exception {
-    FinderSettings s = FinderSettings.defaults().withDetector(FinderSettings.Detector.TINY)
-        .withMinScore(0.2).withSelect(FinderSettings.Select.NEAREST_CENTRE)
-        .withFallback(FinderSettings.Fallback.WHOLE_IMAGE).withCropMargin(0.3);
+    FinderSettings s = FinderSettings.defaults().toBuilder()
+        .detector(FinderSettings.Detector.TINY).minScore(0.2)
+        .select(FinderSettings.Select.NEAREST_CENTRE)
+        .fallback(FinderSettings.Fallback.WHOLE_IMAGE).cropMargin(0.3).build();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(s);
@@ -162,13 +172,19 @@ class FaceFinderTest {
       assertThat(in.readObject()).isEqualTo(s);
     }
     assertThat(s.faceModel()).isEqualTo(FaceModel.DLIB_RESNET_V1);
-    assertThatThrownBy(() -> s.withMinScore(1.5)).hasMessageContaining("[0, 1)");
-    assertThatThrownBy(() -> s.withMinFaceSize(-1)).hasMessageContaining(">= 0");
-    assertThatThrownBy(() -> new FinderSettings(FinderSettings.Detector.SSD, 0.5, 0,
+    assertThatThrownBy(() -> s.toBuilder().minScore(1.5).build())
+        .hasMessageContaining("[0, 1)");
+    assertThat(s.toBuilder().detector(FinderSettings.Detector.HOG).minScore(1.5).build()
+        .minScore()).isEqualTo(1.5); // an SVM margin
+    assertThatThrownBy(() -> s.toBuilder().minFaceSize(-1).build())
+        .hasMessageContaining(">= 0");
+    assertThatThrownBy(() -> new FinderSettings(FinderSettings.Detector.HOG, 0, 0,
         FinderSettings.Select.ALL, FinderSettings.Fallback.NONE,
-        FinderSettings.Alignment.LANDMARKS, "no-such-model", 0.1, 2))
-        .hasMessageContaining("dlib-resnet-v1");
-    assertThatThrownBy(() -> s.withLandmarkPasses(0)).hasMessageContaining("1 to 5");
+        FinderSettings.Alignment.LANDMARKS, FinderSettings.Landmarks68.DLIB, "no-such-model",
+        0.1, 2, 0, 800, true, 0.8)).hasMessageContaining("dlib-resnet-v1");
+    assertThatThrownBy(() -> s.toBuilder().landmarkPasses(0).build())
+        .hasMessageContaining("1 to 5");
+    assertThatThrownBy(() -> s.toBuilder().upsample(3).build()).hasMessageContaining("0, 1 or 2");
   }
 
   @Test

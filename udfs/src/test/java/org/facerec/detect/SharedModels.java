@@ -8,13 +8,13 @@ import org.facerec.model.FaceEncoder;
 import org.facerec.model.FaceModel;
 
 /** One finder and one dlib encoder per test JVM, as a Spark executor would hold them. */
-final class SharedModels {
+public final class SharedModels {
   private static FaceFinder finder;
   private static FaceEncoder dlib;
 
   private SharedModels() {}
 
-  static synchronized FaceFinder finder() {
+  public static synchronized FaceFinder finder() {
     if (finder == null) {
       try {
         finder = FaceFinder.create(FaceFinder.Weights.read(TestData.modelsDir()), Device.cpu());
@@ -25,7 +25,7 @@ final class SharedModels {
     return finder;
   }
 
-  static synchronized FaceEncoder dlib() {
+  public static synchronized FaceEncoder dlib() {
     if (dlib == null) {
       try {
         dlib = FaceEncoder.create(FaceModel.DLIB_RESNET_V1.readWeights(TestData.modelsDir()),

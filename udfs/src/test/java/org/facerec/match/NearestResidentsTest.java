@@ -1,6 +1,7 @@
 package org.facerec.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.facerec.match.RandomEncodings.unit;
 
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
@@ -19,19 +20,6 @@ class NearestResidentsTest {
   @BeforeAll
   static void engine() {
     Torch.configure();
-  }
-
-  private static float[] unit(Random r, int d) {
-    float[] v = new float[d];
-    double n = 0;
-    for (int i = 0; i < d; i++) {
-      v[i] = (float) r.nextGaussian();
-      n += v[i] * v[i];
-    }
-    for (int i = 0; i < d; i++) {
-      v[i] /= (float) Math.sqrt(n);
-    }
-    return v;
   }
 
   /** Independent reference: a loop over every pair, distances in double. */
