@@ -94,8 +94,12 @@ class ClusterIT {
 
   @BeforeAll
   static void startTheClusterAndPrepareTheInputs() throws Exception {
-    // the command line's own local[*] session; the local runs below join it
-    spark = Sessions.get(Map.of("spark.ui.showConsoleProgress", "false"));
+    // the command line's own local[*] session; the local runs below join it. On a machine so
+    // busy that this JVM stalls for over 2 min, Spark's default network timeout has the session
+    // drop its own in-process executor, which then exits this JVM (code 56, seen here at a load
+    // average of 158): a longer timeout outlasts such stalls
+    spark = Sessions.get(Map.of("spark.ui.showConsoleProgress", "false",
+        "spark.network.timeout", "600s"));
     hhImages = TestData.data("happy-house/images");
     local = Files.createDirectories(dir.resolve("local"));
     remote = Files.createDirectories(dir.resolve("remote"));
