@@ -33,8 +33,9 @@ public final class CommonOptions {
   List<String> set = new ArrayList<>();
 
   @Option(names = "--spark", paramLabel = "KEY=VALUE",
-      description = "A Spark setting for the embedded local session (repeatable); under "
-          + "spark-submit use its own --conf.")
+      description = "A Spark setting for the embedded local session (repeatable), e.g. "
+          + "spark.master=spark://HOST:7077 to run on a standalone cluster; under spark-submit "
+          + "use its own --conf.")
   List<String> spark = new ArrayList<>();
 
   @Option(names = "--model", paramLabel = "ID",

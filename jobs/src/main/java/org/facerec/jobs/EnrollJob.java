@@ -56,10 +56,10 @@ public final class EnrollJob {
       counts.putAll(Summary.countBy(encoded, "status"));
       all = merge(run, existing, encoded);
     }
-    Dataset<Row> table = all.orderBy("resident_id", "image_path").cache();
+    Dataset<Row> table = ResidentsTable.inOrder(all).cache();
     run.tables().write(table, req.table());
     Dataset<Row> written = run.tables().read(req.table());
-    run.tables().writeCsv(Tables.forPeople(written), req.csvOut());
+    run.tables().writeCsv(Tables.forPeople(ResidentsTable.inOrder(written)), req.csvOut());
     long processed = counts.values().stream().mapToLong(Long::longValue).sum();
     return new Summary("enroll", counts, processed, run.elapsedSeconds(),
         facts(run, req, written));

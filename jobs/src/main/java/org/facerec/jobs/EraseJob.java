@@ -87,8 +87,8 @@ public final class EraseJob {
           .select("content_sha256").distinct().as(Encoders.STRING()).collectAsList();
       Column repeatsTheirs = col("status").equalTo(FaceStatus.DUPLICATE.name())
           .and(names(col("content_sha256"), photos.toArray()));
-      Dataset<Row> kept = table.filter(theirs.or(repeatsTheirs).unary_$bang())
-          .orderBy("resident_id", "image_path").cache();
+      Dataset<Row> kept =
+          ResidentsTable.inOrder(table.filter(theirs.or(repeatsTheirs).unary_$bang())).cache();
       long removed = table.count() - kept.count();
       tables.write(kept, path);
       counts.put("residents rows removed", removed);
@@ -136,10 +136,10 @@ public final class EraseJob {
         return false;
       }
       Dataset<Row> before = tables.read(path);
-      Dataset<Row> kept = keep.apply(before).orderBy("event_id", "image_path").cache();
+      Dataset<Row> kept = EventOutputs.inOrder(keep.apply(before)).cache();
       long removed = before.count() - kept.count();
       tables.write(kept, path);
-      tables.writeCsv(outputs.forPeople(tables.read(path)), outputs.csv());
+      tables.writeCsv(outputs.forPeople(EventOutputs.inOrder(tables.read(path))), outputs.csv());
       counts.merge(outputs.job() + " rows removed", removed, Long::sum);
       facts.merge("rewritten", path, (a, b) -> a + ", " + b);
       return true;
@@ -147,7 +147,7 @@ public final class EraseJob {
 
     private void rewriteEnrollCsv(Dataset<Row> residents, String csv) throws IOException {
       if (csv != null && tables.fileExists(csv)) {
-        tables.writeCsv(Tables.forPeople(residents), csv);
+        tables.writeCsv(Tables.forPeople(ResidentsTable.inOrder(residents)), csv);
         facts.merge("rewritten", csv, (a, b) -> a + ", " + b);
       }
     }

@@ -7,7 +7,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * One code path for both ways to run: under spark-submit the cluster's session already exists (or
  * its settings are in the JVM's properties) and is taken with getOrCreate(); run from the command
- * line, facerec starts its own embedded {@code local[*]} session.
+ * line, facerec starts its own embedded {@code local[*]} session, or, given a standalone master
+ * ({@code --spark spark.master=spark://...}), a session on that cluster ({@link EmbeddedMaster}).
  */
 public final class Sessions {
   private Sessions() {}
@@ -19,7 +20,10 @@ public final class Sessions {
 
   public static SparkSession get(Map<String, String> sparkOverrides) {
     SparkSession.Builder b = SparkSession.builder().appName("facerec");
-    if (!underSparkSubmit()) {
+    if (!underSparkSubmit() && !EmbeddedMaster.isLocal(sparkOverrides.get("spark.master"))) {
+      // a cluster's master named on the command line: its executors get facerec's jar
+      sparkOverrides = EmbeddedMaster.settings(sparkOverrides, EmbeddedMaster.codeSource());
+    } else if (!underSparkSubmit()) {
       b.master("local[*]")
           .config("spark.ui.enabled", "false")
           .config("spark.ui.showConsoleProgress", "true")

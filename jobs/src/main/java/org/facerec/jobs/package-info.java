@@ -6,7 +6,9 @@
  * files are named in one place ({@link org.facerec.jobs.EventOutputs} for verify and identify,
  * {@link org.facerec.jobs.EnrollOutputs}, {@link org.facerec.jobs.EvaluateOutputs}), which the
  * job, erase and the commands' help use. {@link org.facerec.jobs.Sessions} starts or joins the
- * session. How to read and write files is {@link org.facerec.io}'s, how to encode and match
- * {@link org.facerec.stage}'s, what to show a person {@link org.facerec.report}'s.
+ * session ({@link org.facerec.jobs.EmbeddedMaster}: the command line's own session on a
+ * standalone cluster ships facerec's jar to the executors). How to read and write files is
+ * {@link org.facerec.io}'s, how to encode and match {@link org.facerec.stage}'s, what to show a
+ * person {@link org.facerec.report}'s.
  */
 package org.facerec.jobs;
