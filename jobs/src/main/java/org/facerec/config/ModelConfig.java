@@ -23,16 +23,22 @@ import org.facerec.model.ModelWeights;
  *
  * @param weightsDir the folder of the base encoder's weights, or null when no setting names one
  * @param modelsDir the folder of the detector and landmark weights, or null likewise
+ * @param adaptersDir where adapters are kept ({@code facerec.adapters.dir}), or null
  * @param head the same-person head verify and identify decide by; null: the distance threshold
  */
 public record ModelConfig(EncodingModel model, double threshold, Path weightsDir, Path modelsDir,
-    PairHead head) {
+    Path adaptersDir, PairHead head) {
 
   static ModelConfig of(Settings s) {
     String id = s.get(Settings.MODEL);
+    String adapters = s.get(Settings.ADAPTERS_DIR, null);
+    Path adaptersDir = adapters == null ? null : Settings.resolve(adapters);
     EncodingModel model;
     try {
-      model = EncodingModel.byId(id, Adapter.isAdapterId(id) ? adaptersDir(s) : null);
+      if (Adapter.isAdapterId(id) && adaptersDir == null) {
+        throw new IOException("model " + id + " is an adapter, but no folder is set to find it in");
+      }
+      model = EncodingModel.byId(id, adaptersDir);
     } catch (IOException e) {
       // one line, no cause: the error line shows the first I/O error's message, this one
       throw new IllegalArgumentException(e.getMessage() + " (setting " + Settings.ADAPTERS_DIR
@@ -44,12 +50,7 @@ public record ModelConfig(EncodingModel model, double threshold, Path weightsDir
     String models = s.get(Settings.MODELS_DIR, null);
     String own = s.get("facerec.models." + model.base().id() + ".dir", models);
     return new ModelConfig(model, threshold, own == null ? null : Settings.resolve(own),
-        models == null ? null : Settings.resolve(models), head(s, model.id()));
-  }
-
-  /** Where adapters are kept: {@code facerec.adapters.dir}, resolved. */
-  public static Path adaptersDir(Settings s) {
-    return Settings.resolve(s.get(Settings.ADAPTERS_DIR));
+        models == null ? null : Settings.resolve(models), adaptersDir, head(s, model.id()));
   }
 
   /** The head to decide by, or null when {@code facerec.decide-by} is {@code distance}. */
