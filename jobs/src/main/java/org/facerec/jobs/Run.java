@@ -88,7 +88,8 @@ public final class Run implements AutoCloseable {
 
   /** The audit reports of this run, against {@code residents} (the OK rows it matched). */
   AuditReports reports(Dataset<Row> residents) {
-    return new AuditReports(tables, config.report(), config.inputs(), threshold(), residents);
+    return new AuditReports(tables, config.report(), config.inputs(), threshold(), residents,
+        config.model().head());
   }
 
   @Override
