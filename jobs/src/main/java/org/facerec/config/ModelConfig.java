@@ -45,8 +45,7 @@ public record ModelConfig(EncodingModel model, double threshold, Path weightsDir
           + "; facerec train writes adapters there)");
     }
     String key = thresholdKey(model.id());
-    double threshold = s.has(key) && !s.get(key, "").isEmpty() ? s.getDouble(key)
-        : model.defaultThreshold();
+    double threshold = s.has(key) ? s.getDouble(key) : model.defaultThreshold();
     String models = s.get(Settings.MODELS_DIR, null);
     String own = s.get("facerec.models." + model.base().id() + ".dir", models);
     return new ModelConfig(model, threshold, own == null ? null : Settings.resolve(own),

@@ -22,8 +22,8 @@ import org.facerec.config.FaceConfig;
 import org.facerec.io.Inputs;
 import org.facerec.io.ResidentsTable;
 import org.facerec.learn.PairHead;
-import org.facerec.match.ResidentMatrix;
 import org.facerec.match.Decision;
+import org.facerec.match.ResidentMatrix;
 import org.facerec.pipeline.FaceStatus;
 import org.facerec.report.Format;
 import org.facerec.spark.Embeddings;
@@ -79,6 +79,8 @@ public final class IdentifyJob {
     Dataset<Row> decided = probes
         .join(nearest, probes.col("probe_key").equalTo(nearest.col("probe_key")), "left")
         .drop(nearest.col("probe_key"))
+        // the head compares the probe with the nearest resident's photos: with a head, the
+        // residents' encodings are broadcast whatever facerec.identify.broadcast-max-rows says
         .map(new Decide(run.threshold(), run.model().id(), head, head == null ? null
             : Matching.broadcast(residents, run.model().embeddingSize())),
             Encoders.row(output(head != null)))
