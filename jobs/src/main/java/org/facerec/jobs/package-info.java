@@ -1,6 +1,6 @@
 /**
  * The jobs, one class each, as thin drivers that read as their steps: enroll, verify, identify,
- * embed, erase, evaluate, calibrate, query. A job gets a {@link org.facerec.jobs.Run} (the
+ * embed, erase, evaluate, calibrate, query, train. A job gets a {@link org.facerec.jobs.Run} (the
  * session, the typed settings, the run's tables and encoding stage) and a request from its
  * command, and returns a {@link org.facerec.jobs.Summary} for the terminal. Each job's output
  * files are named in one place ({@link org.facerec.jobs.EventOutputs} for verify and identify,
