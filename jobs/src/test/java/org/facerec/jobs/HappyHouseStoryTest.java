@@ -247,6 +247,27 @@ class HappyHouseStoryTest extends SparkTest {
     assertThat(bad.err().strip().lines().count()).isEqualTo(1);
   }
 
+  /** show prints the demo's distances to 4 decimals, as the summaries do; --digits -1 all. */
+  @Test
+  void showRoundsTheDistancesItPrints() {
+    String csv = demo.resolve("verify.csv").toString();
+    Map<String, Row> verify = byKey(demo.resolve("verify.parquet"));
+    List<String> lines = ok("show", csv, "--columns", "event_id,distance").out().lines().toList();
+    assertThat(lines).hasSize(8);
+    for (String line : lines.subList(2, 8)) {
+      String[] cells = line.split(" +");
+      double distance = verify.get(cells[0]).getAs("distance");
+      assertThat(cells[1]).isEqualTo(String.format(java.util.Locale.ROOT, "%.4f", distance));
+    }
+    List<String> all = ok("show", csv, "--columns", "event_id,distance", "--digits", "-1").out()
+        .lines().toList();
+    for (String line : all.subList(2, 8)) {
+      String[] cells = line.split(" +");
+      assertThat(Double.parseDouble(cells[1]))
+          .isEqualTo(verify.get(cells[0]).<Double>getAs("distance"));
+    }
+  }
+
   private static String[] with(String[] views, String... more) {
     List<String> args = new java.util.ArrayList<>(List.of("query"));
     args.addAll(List.of(views));
