@@ -123,53 +123,52 @@ class HappyHouseStoryTest extends SparkTest {
   void theVerifyReportShowsTheImpostorBesideBothResidents() throws Exception {
     ReportPage page = new ReportPage(demo.resolve("verify-report.html"));
     page.assertSelfContained();
-    assertThat(page.headings()).containsExactly("Decisions", "Distances", "To check (4)",
+    assertThat(page.headings()).containsExactly("Decisions", "Distances", "To check (3)",
         "Not checked (0)");
     assertThat(page.text("//table[1]")).contains("modeldlib-resnet-v1")
-        .contains("threshold0.3000").contains("images6 (").contains("badge-events.csv");
+        .contains("threshold0.5000").contains("images6 (").contains("badge-events.csv");
     assertThat(page.text("//h2[@id='decisions']/following-sibling::table[1]"))
         .contains("ACCEPT583.3%").contains("REJECT116.7%");
     assertThat(page.count("//svg")).isEqualTo(1);
     assertThat(page.count("//svg//rect[@fill-opacity='0.5']")).as("bars").isEqualTo(5);
     assertThat(page.count("//svg//line[@stroke-dasharray]")).as("threshold, review").isEqualTo(2);
     assertThat(page.text("//svg//text[starts-with(., 'threshold ')]"))
-        .isEqualTo("threshold 0.3000");
+        .isEqualTo("threshold 0.5000");
 
-    // e6 and e3 accepted within the review margin 0.1 and e1 0.06 under the threshold; e2
-    // rejected, benoit 0.22 nearer than kian: the most doubtful (smallest margin) first
+    // e5 and e6 accepted within the review margin 0.1 of the threshold; e2 rejected, benoit
+    // nearer than kian: the most doubtful (smallest margin) first
     List<org.w3c.dom.Element> cards = page.cards("check");
-    assertThat(cards).hasSize(4);
-    assertThat(page.lines(cards.get(0)).get(0)).isEqualTo("ACCEPT · e1 · claims younes");
-    assertThat(page.labels(cards.get(0))).containsExactly("probe", "younes (claimed) 0.2427");
+    assertThat(cards).hasSize(3);
+    assertThat(page.lines(cards.get(0)).get(0)).isEqualTo("ACCEPT · e5 · claims dan");
+    assertThat(page.labels(cards.get(0))).containsExactly("probe", "dan (claimed) 0.4212");
     assertThat(page.lines(cards.get(1)).get(0)).isEqualTo("ACCEPT · e6 · claims arnaud");
-    assertThat(page.lines(cards.get(2)).get(0)).isEqualTo("ACCEPT · e3 · claims bertrand");
-    assertThat(page.lines(cards.get(3)).get(0)).isEqualTo("REJECT · e2 · claims kian");
-    assertThat(page.labels(cards.get(3))).containsExactly("probe", "kian (claimed) 0.3598",
-        "benoit (nearest) 0.1400");
-    assertThat(page.lines(cards.get(3))).anySatisfy(l -> assertThat(l)
-        .contains("resident benoit is nearer (0.1400)")).last().asString()
+    assertThat(page.lines(cards.get(2)).get(0)).isEqualTo("REJECT · e2 · claims kian");
+    assertThat(page.labels(cards.get(2))).containsExactly("probe", "kian (claimed) 0.6031",
+        "benoit (nearest) 0.3177");
+    assertThat(page.lines(cards.get(2))).anySatisfy(l -> assertThat(l)
+        .contains("resident benoit is nearer (0.3177)")).last().asString()
         .endsWith("camera_2.jpg");
-    assertThat(page.margins("check")).isSorted().containsExactly(0.0573, 0.0966, 0.0977, 0.2198);
-    assertThat(cards.get(3).getAttribute("class")).isEqualTo("card tagged bad");
-    assertThat(page.assertThumbnails()).isEqualTo(9);
+    assertThat(page.margins("check")).isSorted().containsExactly(0.0788, 0.0796, 0.2854);
+    assertThat(cards.get(2).getAttribute("class")).isEqualTo("card tagged bad");
+    assertThat(page.assertThumbnails()).isEqualTo(7);
   }
 
-  /** The camera log's report: three close matches to check, the residents seen, no strangers. */
+  /** The camera log's report: two close matches to check, the residents seen, no strangers. */
   @Test
   void theIdentifyReportCountsTheResidentsSeen() throws Exception {
     ReportPage page = new ReportPage(demo.resolve("identify-report.html"));
     page.assertSelfContained();
-    assertThat(page.headings()).containsExactly("Decisions", "Distances", "To check (3)",
+    assertThat(page.headings()).containsExactly("Decisions", "Distances", "To check (2)",
         "Not checked (0)", "Residents seen (5)", "Unknown faces seen more than once (0)");
     List<org.w3c.dom.Element> cards = page.cards("check");
-    assertThat(cards).hasSize(3);
-    assertThat(page.lines(cards.get(0))).startsWith("MATCH · cam0 · younes",
-        "margin 0.0573 · distance 0.2427 · threshold 0.3000",
-        "nearest: younes 0.2427, andrew 0.3266, danielle 0.3343");
-    assertThat(page.labels(cards.get(0))).containsExactly("probe", "younes 0.2427",
-        "andrew 0.3266", "danielle 0.3343");
-    assertThat(page.margins("check")).containsExactly(0.0573, 0.0966, 0.0977);
-    assertThat(page.assertThumbnails()).isEqualTo(12);
+    assertThat(cards).hasSize(2);
+    assertThat(page.lines(cards.get(0))).startsWith("MATCH · cam4 · dan",
+        "margin 0.0788 · distance 0.4212 · threshold 0.5000",
+        "nearest: dan 0.4212, kian 0.5161, benoit 0.5977");
+    assertThat(page.labels(cards.get(0))).containsExactly("probe", "dan 0.4212",
+        "kian 0.5161", "benoit 0.5977");
+    assertThat(page.margins("check")).containsExactly(0.0788, 0.0796);
+    assertThat(page.assertThumbnails()).isEqualTo(8);
     assertThat(page.text("//h2[@id='residents']/following-sibling::table[1]/tbody/tr[1]"))
         .isEqualTo("bertrand22017-11-20T08:02:472017-11-20T08:11:30");
   }
