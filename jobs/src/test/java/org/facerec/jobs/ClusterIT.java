@@ -151,7 +151,7 @@ class ClusterIT {
     Path driver = driverFolder();
     assertThat(Files.readString(driver.resolve("stdout"))).contains("facerec enroll: 12 images")
         .contains("OK               12");
-    modelsBuiltOncePerExecutor(cm.requireAppId(), false);
+    modelsBuiltOncePerExecutor(cm.requireAppId(), true);
     sameEnrolment("hh");
 
     // the same manifest from facerec's own command line, its master a --spark setting
@@ -170,7 +170,7 @@ class ClusterIT {
     assertThat(cluster.executors(cliApp).get(0).stderr()) // the jar the command line shipped
         .contains("Fetching spark://").contains("/jars/" + StandaloneCluster.sparkJar()
             .getFileName());
-    modelsBuiltOncePerExecutor(cliApp, false);
+    modelsBuiltOncePerExecutor(cliApp, true);
     sameEnrolment("hh");
   }
 
@@ -178,11 +178,11 @@ class ClusterIT {
   @Order(2)
   void verifyAndIdentifyBroadcastAndBlocked() throws Exception {
     localOnce(hhEnroll("hh/residents", HH.resolve("residents.csv"))); // both runs' input
-    modelsBuiltOncePerExecutor(bothWays("verify", hhVerify()), false);
+    modelsBuiltOncePerExecutor(bothWays("verify", hhVerify()), true);
     sameCsv("verify/verify.csv");
     sameTable("verify/verify.parquet");
 
-    modelsBuiltOncePerExecutor(bothWays("identify-broadcast", hhIdentify("identify")), false);
+    modelsBuiltOncePerExecutor(bothWays("identify-broadcast", hhIdentify("identify")), true);
     sameCsv("identify/identify.csv");
     sameTable("identify/identify.parquet");
     // the blocked join, forced: every probe block meets every resident block of 2 encodings
@@ -230,7 +230,7 @@ class ClusterIT {
         + "` WHERE path LIKE '%camera%' ORDER BY path";
     String appId = bothWays("query-embed", hh("query", "--table", "residents=" + table, "--out",
         "{}/query/cameras.csv", cameras));
-    modelsBuiltOncePerExecutor(appId, false);
+    modelsBuiltOncePerExecutor(appId, true);
     sameCsv("query/cameras.csv");
     assertThat(Files.readAllLines(remote.resolve("query/cameras.csv"))).hasSize(7);
 
@@ -505,7 +505,11 @@ class ClusterIT {
     return r;
   }
 
-  /** Each executor's log shows the encoder (and the face finder) built at most once. */
+  /**
+   * Each executor's log shows the encoder (and the face finder) built at most once; {@code
+   * detects}: the job finds faces (the defaults do, the Happy House's conf included; LFW_FAST
+   * does not).
+   */
   static void modelsBuiltOncePerExecutor(String appId, boolean detects) throws IOException {
     List<Executor> executors = cluster.executors(appId);
     assertThat(executors).isNotEmpty();
