@@ -45,6 +45,7 @@ final class IdentifyCommand implements Callable<Integer> {
     Map<String, String> options = topK == null ? Map.of()
         : Map.of(Settings.TOP_K, Integer.toString(topK));
     return common.run(options, run -> IdentifyJob.run(run, new IdentifyJob.Request(
-        source.images, source.log, residents.imagesRoot, residents.table, residents.out)));
+        source.images, source.log, residents.imagesRoot, residents.table, residents.out,
+        residents.asOf, residents.history)));
   }
 }

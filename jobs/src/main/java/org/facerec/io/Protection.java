@@ -91,6 +91,27 @@ public final class Protection {
   }
 
   /**
+   * {@link #readOptions} as session settings, for reading Delta tables (Delta passes no data
+   * source options to its Parquet reader, but the session's settings reach it).
+   */
+  public Map<String, String> deltaReadConf() {
+    return deltaConf(readOptions);
+  }
+
+  /** {@link #writeOptions} as session settings, for writing a Delta table of {@code schema}. */
+  public Map<String, String> deltaWriteConf(StructType schema) {
+    return deltaConf(writeOptions(schema));
+  }
+
+  private static Map<String, String> deltaConf(Map<String, String> options) {
+    Map<String, String> o = new LinkedHashMap<>(options);
+    if (o.containsKey("parquet.crypto.factory.class")) {
+      o.put("parquet.crypto.factory.class", ProtectedColumnsCrypto.class.getName());
+    }
+    return o;
+  }
+
+  /**
    * A table's CSV copy for people, without the protected columns: a CSV cannot be encrypted,
    * and the Parquet table keeps them.
    */

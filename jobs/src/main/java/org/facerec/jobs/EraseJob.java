@@ -34,9 +34,11 @@ import org.facerec.pipeline.FaceStatus;
  *       names and photos; the next run of the job writes new ones).
  * </ul>
  *
- * Each table is rewritten through {@link org.facerec.io.Outputs}: new files, the old ones deleted
- * after the commit (and any leftovers of crashed runs with them), so that no file holds the rows
- * any more. Re-running verify or identify recomputes the other residents' events that were
+ * The residents table (Delta) loses the rows by a delete that rewrites the files holding them,
+ * then a VACUUM without retention deletes every file its latest version does not use (so the
+ * earlier versions, which still held the rows, can no longer be read); the outputs are rewritten
+ * through {@link org.facerec.io.Outputs}: new files, the old ones deleted after the commit. Any
+ * leftovers of crashed runs go with them, so that no file holds the rows any more. Re-running verify or identify recomputes the other residents' events that were
  * removed.
  */
 public final class EraseJob {
@@ -76,25 +78,31 @@ public final class EraseJob {
       this.ids = ids;
     }
 
-    /** Rewrites the residents table and its CSV copy; returns the table rewritten. */
+    /**
+     * Deletes their rows from the residents table, then every file of it that held them
+     * (old versions' files: their versions become unreadable), and rewrites its CSV copy;
+     * returns the table after.
+     */
     Dataset<Row> residentsTable(String path, String enrollCsv) throws IOException {
-      Dataset<Row> table = ResidentsTable.readIfExists(tables, path);
-      if (table == null) {
+      long version = tables.upgrade(path, ResidentsTable.SCHEMA);
+      if (version < 0) {
         throw new IOException("residents table " + path + " does not exist");
       }
+      Dataset<Row> table = ResidentsTable.read(tables, path, version);
       Column theirs = names(col("resident_id"), ids);
       List<String> photos = table.filter(theirs.and(col("content_sha256").isNotNull()))
           .select("content_sha256").distinct().as(Encoders.STRING()).collectAsList();
       Column repeatsTheirs = col("status").equalTo(FaceStatus.DUPLICATE.name())
           .and(names(col("content_sha256"), photos.toArray()));
-      Dataset<Row> kept = table.filter(theirs.or(repeatsTheirs).unary_$bang())
-          .orderBy("resident_id", "image_path").cache();
-      long removed = table.count() - kept.count();
-      tables.write(kept, path);
+      Dataset<Row> gone = table.filter(theirs.or(repeatsTheirs)).select(ResidentsTable.KEYS
+          .stream().map(c -> col(c)).toArray(Column[]::new)).cache();
+      long removed = gone.count();
+      tables.erase(path, ResidentsTable.SCHEMA, gone, ResidentsTable.KEYS);
       counts.put("residents rows removed", removed);
-      facts.put("rewritten", path);
+      facts.put("rewritten", path + " (version " + tables.version(path) + "; the files of "
+          + "earlier versions deleted)");
       Dataset<Row> residents = tables.read(path);
-      rewriteEnrollCsv(residents, enrollCsv);
+      rewriteEnrollCsv(residents.orderBy("resident_id", "image_path"), enrollCsv);
       return residents;
     }
 

@@ -19,6 +19,10 @@ public record EventOutputs(String dir, String job) {
   public static final String PARQUET = ".parquet";
   public static final String CSV = ".csv";
   public static final String REPORT = "-report.html";
+  /** The history tables' own columns: the run's input, its start, the day partition. */
+  public static final String HISTORY_INPUT = "input";
+  public static final String HISTORY_RUN_AT = "run_at";
+  public static final String HISTORY_DAY = "day";
 
   public static EventOutputs verify(String dir) {
     return new EventOutputs(dir, VERIFY);
@@ -55,6 +59,37 @@ public record EventOutputs(String dir, String job) {
   void write(Tables tables, Dataset<Row> decided) throws java.io.IOException {
     tables.write(decided, parquet());
     tables.writeCsv(forPeople(decided), csv());
+  }
+
+  /**
+   * Writes the run's rows into the history table {@code history} (Delta, partitioned by
+   * {@code day}: the date of {@code ts} where it is a time, else the run's date, UTC), in place
+   * of that table's rows of the same days from the same {@code input}: a night re-run replaces
+   * its rows, never adds them twice. Returns what the summary says of it.
+   */
+  String writeHistory(Run run, String history, Dataset<Row> decided, String input)
+      throws java.io.IOException {
+    java.time.LocalDate runDay = java.time.Instant.ofEpochMilli(run.startedAt())
+        .atZone(java.time.ZoneOffset.UTC).toLocalDate();
+    org.apache.spark.sql.Column day = org.apache.spark.sql.functions.lit(
+        java.sql.Date.valueOf(runDay));
+    if (java.util.Arrays.asList(decided.columns()).contains("ts")) {
+      day = org.apache.spark.sql.functions.coalesce(expr("to_date(try_to_timestamp(ts))"), day);
+    }
+    Dataset<Row> rows = decided
+        .withColumn(HISTORY_INPUT, org.apache.spark.sql.functions.lit(input))
+        .withColumn(HISTORY_RUN_AT, org.apache.spark.sql.functions.lit(
+            new java.sql.Timestamp(run.startedAt())))
+        .withColumn(HISTORY_DAY, day).cache();
+    java.util.List<String> days = rows.select(HISTORY_DAY).distinct()
+        .as(org.apache.spark.sql.Encoders.DATE()).collectAsList().stream()
+        .map(d -> "DATE'" + d + "'").sorted().toList();
+    String where = (days.isEmpty() ? "false" : HISTORY_DAY + " IN (" + String.join(", ", days)
+        + ")") + " AND " + HISTORY_INPUT + " = '" + input.replace("\\", "\\\\")
+        .replace("'", "\\'") + "'";
+    long version = run.tables().replace(history, rows, where, HISTORY_DAY);
+    return history + " version " + version + " (" + rows.count() + " rows, days "
+        + String.join(", ", days).replace("DATE", "") + ")";
   }
 
   /** The report's path, and where its lists are in full. */

@@ -44,18 +44,24 @@ public final class IdentifyJob {
       .add("candidates", DataTypes.createArrayType(Matches.CANDIDATE, false), true)
       .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), true)
       .add("face_box", DataTypes.createArrayType(DataTypes.IntegerType, false), true)
-      .add("face_score", DataTypes.FloatType, true);
+      .add("face_score", DataTypes.FloatType, true)
+      .add(ResidentsTable.VERSION_COLUMN, DataTypes.LongType, true);
 
-  /** Probes from a folder ({@code images}) or an access-log CSV ({@code log}). */
+  /**
+   * Probes from a folder ({@code images}) or an access-log CSV ({@code log}); {@code asOf} and
+   * {@code history} as {@link VerifyJob.Request}'s.
+   */
   public record Request(String images, String log, String imagesRoot, String table,
-      String out) {}
+      String out, String asOf, String history) {}
 
   private IdentifyJob() {}
 
   public static Summary run(Run run, Request req) throws IOException {
     EventOutputs outputs = EventOutputs.identify(req.out());
     int k = run.config().identify().topK();
-    Dataset<Row> residents = ResidentsTable.usable(run.tables(), req.table(), run.model().id());
+    ResidentsTable.Snapshot snapshot = ResidentsTable.usable(run.tables(), req.table(),
+        run.model().id(), req.asOf());
+    Dataset<Row> residents = snapshot.rows();
     // the key must be unique per probe even when event ids repeat: the path makes it so
     Dataset<Row> probes = run.encode(probes(run, req), FaceConfig.IDENTIFY, null)
         .withColumn("probe_key", concat_ws("\u0000", col("event_id"), col(Inputs.IMAGE_PATH)))
@@ -67,12 +73,17 @@ public final class IdentifyJob {
     Dataset<Row> decided = probes
         .join(nearest, probes.col("probe_key").equalTo(nearest.col("probe_key")), "left")
         .drop(nearest.col("probe_key"))
-        .map(new Decide(run.threshold(), run.model().id()), Encoders.row(OUTPUT))
+        .map(new Decide(run.threshold(), run.model().id(), snapshot.version()),
+            Encoders.row(OUTPUT))
         .orderBy("event_id", "image_path").cache();
 
     outputs.write(run.tables(), decided);
-
     Map<String, String> facts = run.facts();
+    facts.put("residents table", snapshot.describe(req.table()));
+    if (req.history() != null) {
+      facts.put("history", outputs.writeHistory(run, req.history(), decided,
+          req.images() != null ? req.images() : req.log()));
+    }
     facts.put("threshold", Format.fmt(run.threshold()));
     facts.put("top-k", Integer.toString(k));
     facts.put("output", outputs.csv() + ", " + outputs.parquet());
@@ -107,10 +118,12 @@ public final class IdentifyJob {
     private static final long serialVersionUID = 1L;
     private final double threshold;
     private final String modelId;
+    private final Long residentsVersion;
 
-    Decide(double threshold, String modelId) {
+    Decide(double threshold, String modelId, Long residentsVersion) {
       this.threshold = threshold;
       this.modelId = modelId;
+      this.residentsVersion = residentsVersion;
     }
 
     @Override
@@ -138,7 +151,7 @@ public final class IdentifyJob {
       }
       return RowFactory.create(r.getAs("event_id"), r.getAs("image_path"), r.getAs("ts"),
           identity, distance, decision, threshold, modelId, error, candidates,
-          r.getAs("embedding"), r.getAs("face_box"), r.getAs("face_score"));
+          r.getAs("embedding"), r.getAs("face_box"), r.getAs("face_score"), residentsVersion);
     }
   }
 }

@@ -93,6 +93,7 @@ public final class Run implements AutoCloseable {
   @Override
   public void close() {
     spark.sqlContext().clearCache();
+    tables.close();
   }
 
   static Column nullString() {

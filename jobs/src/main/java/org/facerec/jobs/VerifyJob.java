@@ -52,16 +52,24 @@ public final class VerifyJob {
       .add("nearest_distance", DataTypes.DoubleType, true)
       .add("reason", DataTypes.StringType, true)
       .add("face_box", DataTypes.createArrayType(DataTypes.IntegerType, false), true)
-      .add("face_score", DataTypes.FloatType, true);
+      .add("face_score", DataTypes.FloatType, true)
+      .add(ResidentsTable.VERSION_COLUMN, DataTypes.LongType, true);
 
-  public record Request(String events, String imagesRoot, String table, String out) {}
+  /**
+   * @param asOf the residents table's version or time to match against (null: the latest)
+   * @param history a Delta table the rows are also written to, by day (null: none)
+   */
+  public record Request(String events, String imagesRoot, String table, String out, String asOf,
+      String history) {}
 
   private VerifyJob() {}
 
   public static Summary run(Run run, Request req) throws IOException {
     EventOutputs outputs = EventOutputs.verify(req.out());
     VerifyConfig rules = run.config().verify();
-    Dataset<Row> residents = ResidentsTable.usable(run.tables(), req.table(), run.model().id());
+    ResidentsTable.Snapshot snapshot = ResidentsTable.usable(run.tables(), req.table(),
+        run.model().id(), req.asOf());
+    Dataset<Row> residents = snapshot.rows();
     Dataset<Row> events = Inputs.readCsv(run.spark(), req.events(), "events CSV",
         List.of("event_id", "image_path", "claimed_id"), List.of(), "image_path",
         req.imagesRoot());
@@ -69,12 +77,15 @@ public final class VerifyJob {
     long total = probes.count();
     Dataset<Row> decided = withNearest(run, withClaimed(probes, residents), probes, residents)
         .map(new Decide(run.threshold(), rules.rankMargin(), rules.againstMean(),
-            run.model().id()), Encoders.row(OUTPUT))
+            run.model().id(), snapshot.version()), Encoders.row(OUTPUT))
         .orderBy("event_id", "image_path").cache();
 
     outputs.write(run.tables(), decided);
-
     Map<String, String> facts = run.facts();
+    facts.put("residents table", snapshot.describe(req.table()));
+    if (req.history() != null) {
+      facts.put("history", outputs.writeHistory(run, req.history(), decided, req.events()));
+    }
     facts.put("threshold", String.format(Locale.ROOT, "%.4f (distance < threshold accepts)",
         run.threshold()));
     facts.put("compared against", rules.againstMean() ? "the claimed resident's mean encoding"
@@ -127,12 +138,15 @@ public final class VerifyJob {
     private final double margin;
     private final boolean mean;
     private final String modelId;
+    private final Long residentsVersion;
 
-    Decide(double threshold, double margin, boolean mean, String modelId) {
+    Decide(double threshold, double margin, boolean mean, String modelId,
+        Long residentsVersion) {
       this.threshold = threshold;
       this.margin = margin;
       this.mean = mean;
       this.modelId = modelId;
+      this.residentsVersion = residentsVersion;
     }
 
     @Override
@@ -210,7 +224,7 @@ public final class VerifyJob {
         String decision, Object error, String nearestId, Double nearestDistance, String reason,
         Object box, Object score) {
       return RowFactory.create(eventId, claimedId, path, distance, threshold, decision, modelId,
-          error, nearestId, nearestDistance, reason, box, score);
+          error, nearestId, nearestDistance, reason, box, score, residentsVersion);
     }
   }
 }

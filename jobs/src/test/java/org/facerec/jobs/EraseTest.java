@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * erase removes a resident from the residents table and the outputs named, rewriting files: no
  * file under the data folder holds the resident's id afterwards, read value by value without
- * Spark, and no file from before is left, leftovers of crashed runs included.
+ * Spark (the residents table's Delta log included), and no file from before that held it is
+ * left, leftovers of crashed runs and the table's earlier versions included.
  */
 class EraseTest extends SparkTest {
   static final Path SAMPLES = HappyHouseStoryTest.SAMPLES;
@@ -66,8 +67,17 @@ class EraseTest extends SparkTest {
     for (Path f : after) {
       assertThat(text(f)).as("%s", f).doesNotContain(GONE);
     }
-    assertThat(after).as("files from before the erase").doesNotContainAnyElementsOf(
-        before.stream().filter(f -> f.getFileName().toString().matches("\\.?part-.*")).toList());
+    // every file that held them is gone (a Delta table keeps the files it did not rewrite)
+    assertThat(after).as("files from before the erase that held the resident")
+        .doesNotContainAnyElementsOf(before.stream().filter(f -> text(f).contains(GONE))
+            .toList());
+    // and the earlier versions of the residents table, which held them, cannot be read
+    assertThat(Files.list(table.resolve("_delta_log")).count()).isPositive();
+    Result asOf = facerec("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(),
+        "--images-root", images.toString(), "--table", table.toString(), "--out",
+        dir.resolve("audit").toString(), "--conf", conf, "--as-of", "1");
+    assertThat(asOf.exitCode()).as(asOf.err()).isEqualTo(1);
+    assertThat(asOf.err()).contains("cannot read version 1 of table");
     assertThat(after).noneSatisfy(f -> assertThat(data.relativize(f).toString())
         .containsAnyOf(".staging-", ".old-", ".csv-"));
 
