@@ -118,6 +118,11 @@ class S3IT extends SparkTest {
     // on S3 the residents table is a Delta table; an output table its versions and a pointer:
     // one version, named by the pointer
     assertThat(entries("tables/residents")).contains("_delta_log");
+    // and any Spark with Delta reads it there, without facerec: the reader's API and SQL
+    assertThat(spark.read().format("delta").load(s3.uri("tables/residents")).count())
+        .isEqualTo(12);
+    assertThat(spark.sql("SELECT count(*) FROM delta.`" + s3.uri("tables/residents") + "`")
+        .head().getLong(0)).isEqualTo(12);
     onlyVersion("out/verify.parquet");
   }
 
