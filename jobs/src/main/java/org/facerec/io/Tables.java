@@ -78,11 +78,19 @@ public final class Tables implements AutoCloseable {
   public Dataset<Row> read(String table, long version) throws IOException {
     try {
       Dataset<Row> rows = DeltaTables.read(spark, deltaPath(spark, table), version);
-      rows.schema(); // resolves the version now, so that a vacuumed one fails here
+      FileSystem fs = Inputs.qualified(spark, table).getFileSystem(
+          spark.sparkContext().hadoopConfiguration());
+      for (String f : rows.inputFiles()) {
+        if (!fs.exists(new Path(f))) {
+          throw new FileNotFoundException("its files were deleted by a VACUUM (erase deletes "
+              + "those of the versions before it)");
+        }
+      }
+      rows.isEmpty(); // reads a footer now: missing keys fail here, not in the middle of a job
       return rows;
     } catch (Exception e) {
-      throw new IOException("cannot read version " + version + " of table " + table + ": "
-          + Failures.reason(e), e);
+      throw new IOException("cannot read table " + table + " at version " + version + ": "
+          + why(e), e);
     }
   }
 
@@ -96,6 +104,7 @@ public final class Tables implements AutoCloseable {
    * @return the table's latest Delta version, or -1 when there is no table
    */
   public long upgrade(String table, StructType schema) throws IOException {
+    DeltaTables.requireExtension(spark);
     String path = deltaPath(spark, table);
     Path target = Inputs.qualified(spark, table);
     FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -131,6 +140,7 @@ public final class Tables implements AutoCloseable {
    */
   public long merge(String table, StructType schema, Dataset<Row> before, Dataset<Row> after,
       List<String> keys, long readVersion) throws IOException {
+    DeltaTables.requireExtension(spark);
     String path = deltaPath(spark, table);
     if (readVersion < 0) {
       DeltaTables.create(spark, path, schema);
@@ -149,6 +159,7 @@ public final class Tables implements AutoCloseable {
    */
   public void erase(String table, StructType schema, Dataset<Row> rows, List<String> keys)
       throws IOException {
+    DeltaTables.requireExtension(spark);
     String path = deltaPath(spark, table);
     DeltaTables.deleteMatching(spark, path, rows, keys, protection.deltaWriteConf(schema));
     DeltaTables.vacuumAll(spark, path);
@@ -163,6 +174,7 @@ public final class Tables implements AutoCloseable {
    */
   public long replace(String table, Dataset<Row> rows, String replaceWhere,
       String... partitionBy) throws IOException {
+    DeltaTables.requireExtension(spark);
     String path = deltaPath(spark, table);
     DeltaTables.create(spark, path, rows.schema(), partitionBy);
     return DeltaTables.replace(spark, path, rows, replaceWhere,
@@ -190,13 +202,17 @@ public final class Tables implements AutoCloseable {
     } catch (FileNotFoundException e) {
       throw e;
     } catch (Exception e) { // Spark's exceptions are checked, though Java cannot tell
-      String why = Failures.reason(e);
-      if (!protection.enabled() && why.contains("encrypted")) {
-        why += " (the table is encrypted: set " + Settings.ENCRYPTION + "=true and the KMS "
-            + "settings)";
-      }
-      throw new IOException("cannot read table " + table + ": " + why, e);
+      throw new IOException("cannot read table " + table + ": " + why(e), e);
     }
+  }
+
+  private String why(Exception e) {
+    String why = Failures.reason(e);
+    if (!protection.enabled() && why.contains("encrypted")) {
+      why += " (the table is encrypted: set " + Settings.ENCRYPTION + "=true and the KMS "
+          + "settings)";
+    }
+    return why;
   }
 
   /** Writes a table atomically, its biometric columns encrypted as the settings say. */

@@ -46,7 +46,8 @@ public final class EraseJob {
    * @param outs output folders of verify / identify / enroll (their verify.*, identify.* and
    *     enroll.csv are rewritten when present)
    */
-  public record Request(List<String> residents, String table, List<String> outs) {}
+  public record Request(List<String> residents, String table, List<String> outs,
+      List<String> histories) {}
 
   private EraseJob() {}
 
@@ -59,6 +60,9 @@ public final class EraseJob {
     Dataset<Row> residents = e.residentsTable(req.table(), enrollCsv);
     for (String out : req.outs()) {
       e.outputFolder(out, residents, enrollCsv);
+    }
+    for (String history : req.histories()) {
+      e.history(history);
     }
     e.facts.put("erased", String.join(",", req.residents()));
     return new Summary("erase", e.counts, 0, run.elapsedSeconds(), e.facts);
@@ -104,6 +108,36 @@ public final class EraseJob {
       Dataset<Row> residents = tables.read(path);
       rewriteEnrollCsv(residents.orderBy("resident_id", "image_path"), enrollCsv);
       return residents;
+    }
+
+    /**
+     * Deletes from a history table of verify or identify ({@code --history}) the rows that name
+     * them, as from those jobs' tables, then the files that held them.
+     */
+    void history(String path) throws IOException {
+      if (!tables.isDelta(path)) {
+        throw new IOException(path + " is not a history table (a Delta table)");
+      }
+      Dataset<Row> h = tables.read(path, tables.version(path));
+      List<String> columns = java.util.Arrays.asList(h.columns());
+      Column theirs = lit(false);
+      for (String c : List.of("claimed_id", "nearest_id", "identity")) {
+        if (columns.contains(c)) {
+          theirs = theirs.or(names(col(c), ids));
+        }
+      }
+      if (columns.contains("candidates")) {
+        theirs = theirs.or(coalesce(exists(col("candidates"),
+            c -> c.getField("resident_id").isin(ids)), lit(false)));
+      }
+      List<String> keys = List.of("event_id", "image_path", EventOutputs.HISTORY_INPUT,
+          EventOutputs.HISTORY_DAY, EventOutputs.HISTORY_RUN_AT);
+      Dataset<Row> gone = h.filter(theirs).select(keys.stream().map(k -> col(k))
+          .toArray(Column[]::new)).cache();
+      long removed = gone.count();
+      tables.erase(path, h.schema(), gone, keys);
+      counts.merge("history rows removed", removed, Long::sum);
+      facts.merge("rewritten", path, (a, b) -> a + ", " + b);
     }
 
     /** Rewrites the outputs in {@code out}, deletes its reports. */

@@ -38,6 +38,7 @@ class EraseTest extends SparkTest {
     Path data = dir.resolve("data");
     Path table = data.resolve("residents");
     Path out = data.resolve("out");
+    Path history = data.resolve("identify-history");
     String conf = SAMPLES.resolve("facerec.conf").toString();
     ok("enroll", "--manifest", in.resolve("residents.csv").toString(), "--images-root",
         images.toString(), "--table", table.toString(), "--conf", conf);
@@ -45,7 +46,7 @@ class EraseTest extends SparkTest {
         images.toString(), "--table", table.toString(), "--out", out.toString(), "--conf", conf);
     ok("identify", "--log", SAMPLES.resolve("camera-log.csv").toString(), "--images-root",
         images.toString(), "--table", table.toString(), "--out", out.toString(), "--conf", conf,
-        "--top-k", "3");
+        "--top-k", "3", "--history", history.toString());
     List<Row> residents = parquet(table).collectAsList();
     List<Row> verify = parquet(out.resolve("verify.parquet")).collectAsList();
     List<Row> identify = parquet(out.resolve("identify.parquet")).collectAsList();
@@ -60,7 +61,7 @@ class EraseTest extends SparkTest {
     assertThat(before.stream().filter(f -> isParquet(f) && text(f).contains(GONE))).isNotEmpty();
 
     Result r = ok("erase", "--resident", GONE, "--table", table.toString(), "--out",
-        out.toString());
+        out.toString(), "--history", history.toString());
     assertThat(r.out()).contains("facerec erase: done in").contains(GONE);
 
     List<Path> after = ParquetFiles.all(data);
@@ -77,7 +78,7 @@ class EraseTest extends SparkTest {
         "--images-root", images.toString(), "--table", table.toString(), "--out",
         dir.resolve("audit").toString(), "--conf", conf, "--as-of", "1");
     assertThat(asOf.exitCode()).as(asOf.err()).isEqualTo(1);
-    assertThat(asOf.err()).contains("cannot read version 1 of table");
+    assertThat(asOf.err()).contains("cannot read table " + table + " at version 1: ");
     assertThat(after).noneSatisfy(f -> assertThat(data.relativize(f).toString())
         .containsAnyOf(".staging-", ".old-", ".csv-"));
 
@@ -94,6 +95,10 @@ class EraseTest extends SparkTest {
                 .anyMatch(c -> GONE.equals(((Row) c).getString(0)))).toList())
         .isNotEmpty();
     assertThat(Files.readAllLines(data.resolve("enroll.csv"))).hasSize(12);
+    // the history keeps the night's other rows, as identify.parquet does
+    assertThat(parquet(history).drop("input", "run_at", "day").collectAsList())
+        .containsExactlyInAnyOrderElementsOf(parquet(out.resolve("identify.parquet"))
+            .collectAsList());
   }
 
   static boolean isParquet(Path f) {
