@@ -112,14 +112,16 @@ public final class DeltaTables {
 
   /**
    * Creates an empty table of {@code schema} at {@code path} with facerec's {@link #PROPERTIES}
-   * (partitioned by {@code partitionBy} when given); nothing when a table is there.
+   * (partitioned by {@code partitionBy} when given), its write's settings {@code conf} (e.g.
+   * encryption); nothing when a table is there.
    */
   public static void create(SparkSession spark, String path, StructType schema,
-      String... partitionBy) throws IOException {
+      Map<String, String> conf, String... partitionBy) throws IOException {
     if (isDelta(spark, path)) {
       return;
     }
-    Map<String, String> defaults = new LinkedHashMap<>();
+    // the write's settings too: Spark writes an empty DataFrame as one file, encrypted like any
+    Map<String, String> defaults = new LinkedHashMap<>(conf);
     PROPERTIES.forEach((k, v) -> defaults.put("spark.databricks.delta.properties.defaults."
         + k.substring("delta.".length()), v));
     try {

@@ -119,11 +119,11 @@ public final class Tables implements AutoCloseable {
     Map<String, String> conf = protection.deltaWriteConf(rows.schema());
     if (Outputs.renameIsAtomic(fs) && Outputs.pointedVersion(fs, target) == null) {
       Path staging = Outputs.sibling(target, Outputs.STAGING);
-      DeltaTables.create(spark, staging.toString(), schema);
+      DeltaTables.create(spark, staging.toString(), schema, conf);
       DeltaTables.replace(spark, staging.toString(), rows.select(columns(schema)), "true", conf);
       Outputs.swapIn(fs, staging, target);
     } else {
-      DeltaTables.create(spark, path, schema);
+      DeltaTables.create(spark, path, schema, conf);
       DeltaTables.replace(spark, path, rows.select(columns(schema)), "true", conf);
       Outputs.dropPointerVersions(fs, target);
     }
@@ -143,7 +143,7 @@ public final class Tables implements AutoCloseable {
     DeltaTables.requireExtension(spark);
     String path = deltaPath(spark, table);
     if (readVersion < 0) {
-      DeltaTables.create(spark, path, schema);
+      DeltaTables.create(spark, path, schema, protection.deltaWriteConf(schema));
       readVersion = 0;
     }
     long v = DeltaTables.merge(spark, path, before, after, keys, readVersion,
@@ -176,7 +176,8 @@ public final class Tables implements AutoCloseable {
       String... partitionBy) throws IOException {
     DeltaTables.requireExtension(spark);
     String path = deltaPath(spark, table);
-    DeltaTables.create(spark, path, rows.schema(), partitionBy);
+    DeltaTables.create(spark, path, rows.schema(), protection.deltaWriteConf(rows.schema()),
+        partitionBy);
     return DeltaTables.replace(spark, path, rows, replaceWhere,
         protection.deltaWriteConf(rows.schema()));
   }

@@ -1,6 +1,20 @@
 package org.facerec.jobs;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.IOException;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Encoders;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,7 +70,7 @@ public record EventOutputs(String dir, String job) {
   }
 
   /** Writes the decisions: the table, then its CSV copy. */
-  void write(Tables tables, Dataset<Row> decided) throws java.io.IOException {
+  void write(Tables tables, Dataset<Row> decided) throws IOException {
     tables.write(decided, parquet());
     tables.writeCsv(forPeople(decided), csv());
   }
@@ -68,28 +82,24 @@ public record EventOutputs(String dir, String job) {
    * its rows, never adds them twice. Returns what the summary says of it.
    */
   String writeHistory(Run run, String history, Dataset<Row> decided, String input)
-      throws java.io.IOException {
-    java.time.LocalDate runDay = java.time.Instant.ofEpochMilli(run.startedAt())
-        .atZone(java.time.ZoneOffset.UTC).toLocalDate();
-    org.apache.spark.sql.Column day = org.apache.spark.sql.functions.lit(
-        java.sql.Date.valueOf(runDay));
-    if (java.util.Arrays.asList(decided.columns()).contains("ts")) {
-      day = org.apache.spark.sql.functions.coalesce(expr("to_date(try_to_timestamp(ts))"), day);
+      throws IOException {
+    LocalDate runDay = Instant.ofEpochMilli(run.startedAt()).atZone(ZoneOffset.UTC)
+        .toLocalDate();
+    Column day = lit(Date.valueOf(runDay));
+    if (Arrays.asList(decided.columns()).contains("ts")) {
+      day = coalesce(expr("to_date(try_to_timestamp(ts))"), day);
     }
-    Dataset<Row> rows = decided
-        .withColumn(HISTORY_INPUT, org.apache.spark.sql.functions.lit(input))
-        .withColumn(HISTORY_RUN_AT, org.apache.spark.sql.functions.lit(
-            new java.sql.Timestamp(run.startedAt())))
+    Dataset<Row> rows = decided.withColumn(HISTORY_INPUT, lit(input))
+        .withColumn(HISTORY_RUN_AT, lit(new Timestamp(run.startedAt())))
         .withColumn(HISTORY_DAY, day).cache();
-    java.util.List<String> days = rows.select(HISTORY_DAY).distinct()
-        .as(org.apache.spark.sql.Encoders.DATE()).collectAsList().stream()
-        .map(d -> "DATE'" + d + "'").sorted().toList();
-    String where = (days.isEmpty() ? "false" : HISTORY_DAY + " IN (" + String.join(", ", days)
-        + ")") + " AND " + HISTORY_INPUT + " = '" + input.replace("\\", "\\\\")
-        .replace("'", "\\'") + "'";
+    List<String> days = rows.select(HISTORY_DAY).distinct().as(Encoders.DATE()).collectAsList()
+        .stream().map(Date::toString).sorted().toList();
+    String where = (days.isEmpty() ? "false" : HISTORY_DAY + " IN (" + days.stream()
+        .map(d -> "DATE'" + d + "'").collect(Collectors.joining(", ")) + ")") + " AND "
+        + HISTORY_INPUT + " = '" + input.replace("\\", "\\\\").replace("'", "\\'") + "'";
     long version = run.tables().replace(history, rows, where, HISTORY_DAY);
-    return history + " version " + version + " (" + rows.count() + " rows, days "
-        + String.join(", ", days).replace("DATE", "") + ")";
+    return history + " version " + version + " (" + rows.count() + " rows; days "
+        + String.join(", ", days) + ")";
   }
 
   /** The report's path, and where its lists are in full. */

@@ -83,7 +83,8 @@ public final class Bench {
     String delta = dir.resolve("delta/residents").toString();
     org.facerec.io.Outputs.writeTable(base, folder, java.util.Map.of(),
         org.facerec.config.CommitMode.RENAME);
-    org.facerec.io.DeltaTables.create(spark, delta, org.facerec.io.ResidentsTable.SCHEMA);
+    org.facerec.io.DeltaTables.create(spark, delta, org.facerec.io.ResidentsTable.SCHEMA,
+        java.util.Map.of());
     tables.merge(delta, org.facerec.io.ResidentsTable.SCHEMA, base.limit(0), base,
         org.facerec.io.ResidentsTable.KEYS, 0);
     int[] added = {rows};
