@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.sql.SparkSession;
 import org.facerec.config.ModelConfig;
 import org.facerec.config.RunConfig;
@@ -13,6 +15,7 @@ import org.facerec.config.Settings;
 import org.facerec.jobs.Run;
 import org.facerec.jobs.Sessions;
 import org.facerec.jobs.Summary;
+import org.facerec.model.Torch;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,8 +36,9 @@ public final class CommonOptions {
   List<String> set = new ArrayList<>();
 
   @Option(names = "--spark", paramLabel = "KEY=VALUE",
-      description = "A Spark setting for the embedded local session (repeatable); under "
-          + "spark-submit use its own --conf.")
+      description = "A Spark setting for the embedded local session (repeatable), e.g. "
+          + "spark.master=spark://HOST:7077 to run on a standalone cluster; under spark-submit "
+          + "use its own --conf.")
   List<String> spark = new ArrayList<>();
 
   @Option(names = "--model", paramLabel = "ID",
@@ -62,7 +66,9 @@ public final class CommonOptions {
   @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass.")
   Integer batchSize;
 
-  @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors.")
+  @Option(names = {"-v", "--verbose"},
+      description = "Log lines besides the progress bar and the summary (facerec's INFO, "
+          + "libtorch's and Spark's warnings), and stack traces on errors.")
   boolean verbose;
 
   @Spec(Spec.Target.MIXEE)
@@ -85,6 +91,9 @@ public final class CommonOptions {
 
   /** Runs {@code body} like {@link #run} and prints the text it returns. */
   int print(Map<String, String> overrides, TextBody body) throws Exception {
+    if (verbose) {
+      verbose();
+    }
     boolean own = SparkSession.getDefaultSession().isEmpty() && !Sessions.underSparkSubmit();
     SparkSession session = Sessions.get(sparkOverrides());
     try (Run run = new Run(session, config(session, overrides))) {
@@ -95,6 +104,16 @@ public final class CommonOptions {
       if (own) {
         session.stop();
       }
+    }
+  }
+
+  /** Turns back on what conf/log4j2.properties and {@link Torch} keep off by default. */
+  private static void verbose() {
+    Configurator.setLevel("org.facerec", Level.INFO);
+    Configurator.setLevel("org.apache.spark.storage.BlockManager", Level.WARN);
+    Configurator.setLevel("org.apache.spark.sql.catalyst.util.SparkStringUtils", Level.WARN);
+    if (System.getProperty(Torch.LOG_LEVEL_PROPERTY) == null) {
+      System.setProperty(Torch.LOG_LEVEL_PROPERTY, "WARNING");
     }
   }
 

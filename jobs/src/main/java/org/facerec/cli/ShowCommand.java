@@ -5,7 +5,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -31,6 +33,14 @@ final class ShowCommand implements Callable<Integer> {
   @Option(names = "--width", paramLabel = "N", description = "Widest cell (default 60).")
   int width = 60;
 
+  @Option(names = "--digits", paramLabel = "N",
+      description = "Decimals shown of the numbers with more (default 4, the precision the "
+          + "summaries and reports quote; -1: as written in the CSV, which keeps them all).")
+  int digits = 4;
+
+  /** A decimal number as Spark writes a double (0.24266679460634194, 1.0E-5). */
+  private static final Pattern DECIMAL = Pattern.compile("-?\\d+\\.\\d+(E-?\\d+)?");
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -43,7 +53,8 @@ final class ShowCommand implements Callable<Integer> {
         new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null && rows.size() <= limit) {
-        rows.add(CsvLine.split(line));
+        List<String> row = CsvLine.split(line);
+        rows.add(rows.isEmpty() ? row : row.stream().map(this::rounded).toList());
       }
     }
     if (rows.isEmpty()) {
@@ -68,5 +79,18 @@ final class ShowCommand implements Callable<Integer> {
     spec.commandLine().getOut().print(TableText.render(rows, pick, width));
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /** {@code cell} with {@link #digits} decimals when it is a decimal number with more. */
+  private String rounded(String cell) {
+    if (digits < 0 || !DECIMAL.matcher(cell).matches()) {
+      return cell;
+    }
+    int dot = cell.indexOf('.');
+    int e = cell.indexOf('E');
+    if (e < 0 && cell.length() - dot - 1 <= digits) {
+      return cell;
+    }
+    return String.format(Locale.ROOT, "%." + digits + "f", Double.parseDouble(cell));
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Edits a conf file as a person would: one key set, every other line and comment kept. */
 public final class ConfFile {
@@ -21,9 +22,28 @@ public final class ConfFile {
    */
   public static void writeKey(Path file, String key, String value, String writer, String note)
       throws IOException {
+    writeKeys(file, Map.of(key, value), writer, note);
+  }
+
+  /**
+   * {@link #writeKey} for several keys in one replacement of the file: the comment goes above the
+   * first key, and keys that are appended follow each other without blank lines.
+   */
+  public static void writeKeys(Path file, Map<String, String> keys, String writer, String note)
+      throws IOException {
     List<String> lines = Files.isRegularFile(file)
         ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
-    String tag = "# " + writer + ":";
+    boolean first = true;
+    for (Map.Entry<String, String> e : keys.entrySet()) {
+      lines = set(lines, e.getKey(), e.getValue(), "# " + writer + ":", first ? note : null);
+      first = false;
+    }
+    replace(file, lines);
+  }
+
+  /** {@code lines} with {@code key} set; the comment {@code tag note} above it unless null. */
+  private static List<String> set(List<String> lines, String key, String value, String tag,
+      String note) {
     List<String> out = new ArrayList<>();
     boolean replaced = false;
     for (int i = 0; i < lines.size(); i++) {
@@ -32,10 +52,12 @@ public final class ConfFile {
         out.add(line);
         continue;
       }
-      if (!out.isEmpty() && out.get(out.size() - 1).startsWith(tag)) {
-        out.remove(out.size() - 1);
+      if (note != null) {
+        if (!out.isEmpty() && out.get(out.size() - 1).startsWith(tag)) {
+          out.remove(out.size() - 1);
+        }
+        out.add(tag + " " + note);
       }
-      out.add(tag + " " + note);
       out.add(key + " = " + value);
       replaced = true;
       while (continues(lines.get(i)) && i + 1 < lines.size()) {
@@ -43,13 +65,15 @@ public final class ConfFile {
       }
     }
     if (!replaced) {
-      if (!out.isEmpty() && !out.get(out.size() - 1).isBlank()) {
-        out.add("");
+      if (note != null) {
+        if (!out.isEmpty() && !out.get(out.size() - 1).isBlank()) {
+          out.add("");
+        }
+        out.add(tag + " " + note);
       }
-      out.add(tag + " " + note);
       out.add(key + " = " + value);
     }
-    replace(file, out);
+    return out;
   }
 
   /** Writes {@code lines} beside {@code file} and renames them over it, keeping its mode. */

@@ -12,7 +12,7 @@ public record RunConfig(ModelConfig model, InputLimits inputs, FaceConfig faces,
   public static RunConfig of(Settings s) {
     ModelConfig model = ModelConfig.of(s);
     InputLimits inputs = InputLimits.of(s);
-    FaceConfig faces = FaceConfig.of(s, model.id(), inputs);
+    FaceConfig faces = FaceConfig.of(s, model.model().base().id(), inputs);
     return new RunConfig(model, inputs, faces, VerifyConfig.of(s), IdentifyConfig.of(s),
         ReportConfig.of(s), EncryptionConfig.of(s),
         CommitMode.parse(s.get(Settings.OUTPUT_COMMIT, "auto")));

@@ -28,6 +28,10 @@ public final class Settings implements Serializable {
 
   public static final String MODEL = "facerec.model";
   public static final String MODELS_DIR = "facerec.models.dir";
+  /** Where facerec train writes adapters and the jobs read them, by id. */
+  public static final String ADAPTERS_DIR = "facerec.adapters.dir";
+  /** How verify and identify decide: distance (the threshold) or head (the learned head). */
+  public static final String DECIDE_BY = "facerec.decide-by";
   public static final String THRESHOLD_PREFIX = "facerec.threshold.";
   public static final String FRAMING = "facerec.framing";
   public static final String ALIGN = "facerec.align";

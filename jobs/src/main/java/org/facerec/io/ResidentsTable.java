@@ -111,6 +111,15 @@ public final class ResidentsTable {
     return new Snapshot(t.filter(col("status").equalTo(FaceStatus.OK.name())), version);
   }
 
+  /**
+   * The rows in the table's order, by resident and path: how enroll and erase write it, and how a
+   * CSV copy taken from the table read back must be sorted again (Spark reads a table's files
+   * largest first, so a table of several files, as executors write it, comes back out of order).
+   */
+  public static Dataset<Row> inOrder(Dataset<Row> rows) {
+    return rows.orderBy("resident_id", "image_path");
+  }
+
   /** Its columns in order, for a select. */
   public static Column[] columns() {
     return Arrays.stream(SCHEMA.fieldNames()).map(c -> col(c)).toArray(Column[]::new);

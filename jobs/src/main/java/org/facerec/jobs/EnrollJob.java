@@ -64,8 +64,7 @@ public final class EnrollJob {
     long version = run.tables().merge(req.table(), ResidentsTable.SCHEMA, before,
         all.select(ResidentsTable.columns()), ResidentsTable.KEYS, readVersion);
     Dataset<Row> written = ResidentsTable.read(run.tables(), req.table(), version);
-    run.tables().writeCsv(Tables.forPeople(written.orderBy("resident_id", "image_path")),
-        req.csvOut());
+    run.tables().writeCsv(Tables.forPeople(ResidentsTable.inOrder(written)), req.csvOut());
     long processed = counts.values().stream().mapToLong(Long::longValue).sum();
     Map<String, String> facts = facts(run, req, written);
     facts.put(ResidentsTable.VERSION_COLUMN, Long.toString(version));
@@ -139,8 +138,18 @@ public final class EnrollJob {
 
   /** (resident_id, image_path, input_error) from a folder or a manifest. */
   private static Dataset<Row> inputs(Run run, Request req) throws IOException {
-    if (req.images() != null) {
-      Dataset<Row> files = Inputs.listImages(run.spark(), req.images(),
+    return labelled(run, req.images(), req.manifest(), req.imagesRoot());
+  }
+
+  /**
+   * (resident_id, image_path, input_error): the photos of a folder ({@code images}, one folder
+   * per person or one flat file per person) or of a manifest CSV {@code resident_id,path};
+   * enroll's layouts, which train reads too.
+   */
+  static Dataset<Row> labelled(Run run, String images, String manifest, String imagesRoot)
+      throws IOException {
+    if (images != null) {
+      Dataset<Row> files = Inputs.listImages(run.spark(), images,
           run.config().inputs().extensions());
       // ROOT/<resident_id>/*.jpg, or flat ROOT/<resident_id>.jpg (the Happy House layout)
       Column id = when(col("relative").contains("/"),
@@ -148,8 +157,8 @@ public final class EnrollJob {
           .otherwise(regexp_extract(col("relative"), "^(.*?)(\\.[^.]*)?$", 1));
       return files.select(id.as("resident_id"), col(Inputs.IMAGE_PATH), col(Inputs.INPUT_ERROR));
     }
-    return Inputs.readCsv(run.spark(), req.manifest(), "manifest",
-        List.of("resident_id", "path"), List.of(), "path", req.imagesRoot())
+    return Inputs.readCsv(run.spark(), manifest, "manifest",
+        List.of("resident_id", "path"), List.of(), "path", imagesRoot)
         .select(col("resident_id"), col(Inputs.IMAGE_PATH), col(Inputs.INPUT_ERROR));
   }
 

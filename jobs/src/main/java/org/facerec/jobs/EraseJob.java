@@ -38,8 +38,8 @@ import org.facerec.pipeline.FaceStatus;
  * then a VACUUM without retention deletes every file its latest version does not use (so the
  * earlier versions, which still held the rows, can no longer be read); the outputs are rewritten
  * through {@link org.facerec.io.Outputs}: new files, the old ones deleted after the commit. Any
- * leftovers of crashed runs go with them, so that no file holds the rows any more. Re-running verify or identify recomputes the other residents' events that were
- * removed.
+ * leftovers of crashed runs go with them, so that no file holds the rows any more. Re-running
+ * verify or identify recomputes the other residents' events that were removed.
  */
 public final class EraseJob {
   /**
@@ -106,7 +106,7 @@ public final class EraseJob {
       facts.put("rewritten", path + " (version " + tables.version(path) + "; the files of "
           + "earlier versions deleted)");
       Dataset<Row> residents = tables.read(path);
-      rewriteEnrollCsv(residents.orderBy("resident_id", "image_path"), enrollCsv);
+      rewriteEnrollCsv(residents, enrollCsv);
       return residents;
     }
 
@@ -178,10 +178,10 @@ public final class EraseJob {
         return false;
       }
       Dataset<Row> before = tables.read(path);
-      Dataset<Row> kept = keep.apply(before).orderBy("event_id", "image_path").cache();
+      Dataset<Row> kept = EventOutputs.inOrder(keep.apply(before)).cache();
       long removed = before.count() - kept.count();
       tables.write(kept, path);
-      tables.writeCsv(outputs.forPeople(tables.read(path)), outputs.csv());
+      tables.writeCsv(outputs.forPeople(EventOutputs.inOrder(tables.read(path))), outputs.csv());
       counts.merge(outputs.job() + " rows removed", removed, Long::sum);
       facts.merge("rewritten", path, (a, b) -> a + ", " + b);
       return true;
@@ -189,7 +189,7 @@ public final class EraseJob {
 
     private void rewriteEnrollCsv(Dataset<Row> residents, String csv) throws IOException {
       if (csv != null && tables.fileExists(csv)) {
-        tables.writeCsv(Tables.forPeople(residents), csv);
+        tables.writeCsv(Tables.forPeople(ResidentsTable.inOrder(residents)), csv);
         facts.merge("rewritten", csv, (a, b) -> a + ", " + b);
       }
     }

@@ -69,6 +69,14 @@ public record EventOutputs(String dir, String job) {
             + "format_number(c.distance, 4))), ';')"));
   }
 
+  /**
+   * The decisions in their tables' order, by event and path; again for a CSV copy taken from a
+   * table read back (see {@link org.facerec.io.ResidentsTable#inOrder}).
+   */
+  static Dataset<Row> inOrder(Dataset<Row> rows) {
+    return rows.orderBy("event_id", "image_path");
+  }
+
   /** Writes the decisions: the table, then its CSV copy. */
   void write(Tables tables, Dataset<Row> decided) throws IOException {
     tables.write(decided, parquet());

@@ -4,11 +4,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -18,9 +21,12 @@ import org.apache.spark.sql.types.StructType;
 import org.facerec.config.FaceConfig;
 import org.facerec.io.Inputs;
 import org.facerec.io.ResidentsTable;
+import org.facerec.learn.PairHead;
 import org.facerec.match.Decision;
+import org.facerec.match.ResidentMatrix;
 import org.facerec.pipeline.FaceStatus;
 import org.facerec.report.Format;
+import org.facerec.spark.Embeddings;
 import org.facerec.spark.Matches;
 import org.facerec.stage.Matching;
 
@@ -47,6 +53,11 @@ public final class IdentifyJob {
       .add("face_score", DataTypes.FloatType, true)
       .add(ResidentsTable.VERSION_COLUMN, DataTypes.LongType, true);
 
+  /** The output columns; with a head, also p_same and p_threshold ({@link Heads#schema}). */
+  public static StructType output(boolean head) {
+    return head ? Heads.schema(OUTPUT) : OUTPUT;
+  }
+
   /**
    * Probes from a folder ({@code images}) or an access-log CSV ({@code log}); {@code asOf} and
    * {@code history} as {@link VerifyJob.Request}'s.
@@ -59,6 +70,7 @@ public final class IdentifyJob {
   public static Summary run(Run run, Request req) throws IOException {
     EventOutputs outputs = EventOutputs.identify(req.out());
     int k = run.config().identify().topK();
+    PairHead head = run.config().model().head();
     ResidentsTable.Snapshot snapshot = ResidentsTable.usable(run.tables(), req.table(),
         run.model().id(), req.asOf());
     Dataset<Row> residents = snapshot.rows();
@@ -73,8 +85,11 @@ public final class IdentifyJob {
     Dataset<Row> decided = probes
         .join(nearest, probes.col("probe_key").equalTo(nearest.col("probe_key")), "left")
         .drop(nearest.col("probe_key"))
-        .map(new Decide(run.threshold(), run.model().id(), snapshot.version()),
-            Encoders.row(OUTPUT))
+        // the head compares the probe with the nearest resident's photos: with a head, the
+        // residents' encodings are broadcast whatever facerec.identify.broadcast-max-rows says
+        .map(new Decide(run.threshold(), run.model().id(), snapshot.version(), head,
+            head == null ? null : Matching.broadcast(residents, run.model().embeddingSize())),
+            Encoders.row(output(head != null)))
         .orderBy("event_id", "image_path").cache();
 
     outputs.write(run.tables(), decided);
@@ -84,7 +99,12 @@ public final class IdentifyJob {
       facts.put("history", outputs.writeHistory(run, req.history(), decided,
           req.images() != null ? req.images() : req.log()));
     }
-    facts.put("threshold", Format.fmt(run.threshold()));
+    if (head != null) {
+      facts.put("decided by", head.kind().label() + " head, on the nearest resident: "
+          + Heads.rule(head));
+    } else {
+      facts.put("threshold", Format.fmt(run.threshold()));
+    }
     facts.put("top-k", Integer.toString(k));
     facts.put("output", outputs.csv() + ", " + outputs.parquet());
     facts.put("report", outputs.report());
@@ -119,11 +139,42 @@ public final class IdentifyJob {
     private final double threshold;
     private final String modelId;
     private final Long residentsVersion;
+    private final PairHead head;
+    private final Broadcast<ResidentMatrix> residents;
+    private transient Map<String, List<Integer>> rowsOf;
 
-    Decide(double threshold, String modelId, Long residentsVersion) {
+    /**
+     * @param head the head that decides (null: the distance threshold)
+     * @param residents with a head, the residents' encodings it compares the probe with
+     */
+    Decide(double threshold, String modelId, Long residentsVersion, PairHead head,
+        Broadcast<ResidentMatrix> residents) {
       this.threshold = threshold;
       this.modelId = modelId;
       this.residentsVersion = residentsVersion;
+      this.head = head;
+      this.residents = residents;
+    }
+
+    /**
+     * The head's log-odds that the probe shows resident {@code id}: of their most alike photo,
+     * as the distance is to their nearest one.
+     */
+    private double logit(float[] probe, String id) {
+      ResidentMatrix m = residents.value();
+      if (rowsOf == null) {
+        rowsOf = new HashMap<>();
+        for (int i = 0; i < m.rows(); i++) {
+          rowsOf.computeIfAbsent(m.id(i), x -> new ArrayList<>()).add(i);
+        }
+      }
+      double best = Double.NEGATIVE_INFINITY;
+      float[] row = new float[m.dim()];
+      for (int i : rowsOf.getOrDefault(id, List.of())) {
+        System.arraycopy(m.data(), i * m.dim(), row, 0, m.dim());
+        best = Math.max(best, head.logit(probe, row));
+      }
+      return best;
     }
 
     @Override
@@ -132,6 +183,7 @@ public final class IdentifyJob {
       Object candidates = r.getAs("candidates");
       String identity = null;
       Double distance = null;
+      Double pSame = null;
       String decision;
       String error = r.getAs("error");
       if (!FaceStatus.OK.name().equals(status)) {
@@ -144,10 +196,23 @@ public final class IdentifyJob {
           error = "the residents table has no usable encodings";
         } else {
           distance = cs.get(0).getDouble(1);
-          boolean match = distance < threshold;
+          boolean match;
+          if (head != null) {
+            double z = logit(Embeddings.of(r, r.fieldIndex("embedding")), cs.get(0).getString(0));
+            pSame = PairHead.sigmoid(z);
+            match = z >= PairHead.logit(head.pThreshold());
+          } else {
+            match = distance < threshold;
+          }
           identity = match ? cs.get(0).getString(0) : Decision.UNKNOWN.name();
           decision = (match ? Decision.MATCH : Decision.UNKNOWN).name();
         }
+      }
+      if (head != null) {
+        return RowFactory.create(r.getAs("event_id"), r.getAs("image_path"), r.getAs("ts"),
+            identity, distance, pSame, decision, threshold, head.pThreshold(), modelId, error,
+            candidates, r.getAs("embedding"), r.getAs("face_box"), r.getAs("face_score"),
+            residentsVersion);
       }
       return RowFactory.create(r.getAs("event_id"), r.getAs("image_path"), r.getAs("ts"),
           identity, distance, decision, threshold, modelId, error, candidates,

@@ -13,7 +13,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.facerec.config.RunConfig;
 import org.facerec.io.Protection;
 import org.facerec.io.Tables;
-import org.facerec.model.FaceModel;
+import org.facerec.model.EncodingModel;
 import org.facerec.report.AuditReports;
 import org.facerec.stage.Encoding;
 
@@ -50,7 +50,8 @@ public final class Run implements AutoCloseable {
     return tables;
   }
 
-  public FaceModel model() {
+  /** The model: base encoder and adapter, if any; its {@code id()} is what tables carry. */
+  public EncodingModel model() {
     return config.model().model();
   }
 
@@ -87,7 +88,8 @@ public final class Run implements AutoCloseable {
 
   /** The audit reports of this run, against {@code residents} (the OK rows it matched). */
   AuditReports reports(Dataset<Row> residents) {
-    return new AuditReports(tables, config.report(), config.inputs(), threshold(), residents);
+    return new AuditReports(tables, config.report(), config.inputs(), threshold(), residents,
+        config.model().head());
   }
 
   @Override

@@ -8,7 +8,8 @@ import org.facerec.io.DeltaTables;
 /**
  * One code path for both ways to run: under spark-submit the cluster's session already exists (or
  * its settings are in the JVM's properties) and is taken with getOrCreate(); run from the command
- * line, facerec starts its own embedded {@code local[*]} session.
+ * line, facerec starts its own embedded {@code local[*]} session, or, given a standalone master
+ * ({@code --spark spark.master=spark://...}), a session on that cluster ({@link EmbeddedMaster}).
  */
 public final class Sessions {
   private Sessions() {}
@@ -30,7 +31,10 @@ public final class Sessions {
     if (!given.contains("spark.sql.catalog.spark_catalog")) {
       b.config("spark.sql.catalog.spark_catalog", DeltaTables.CATALOG);
     }
-    if (!underSparkSubmit()) {
+    if (!underSparkSubmit() && !EmbeddedMaster.isLocal(sparkOverrides.get("spark.master"))) {
+      // a cluster's master named on the command line: its executors get facerec's jar
+      sparkOverrides = EmbeddedMaster.settings(sparkOverrides, EmbeddedMaster.codeSource());
+    } else if (!underSparkSubmit()) {
       b.master("local[*]")
           .config("spark.ui.enabled", "false")
           .config("spark.ui.showConsoleProgress", "true")

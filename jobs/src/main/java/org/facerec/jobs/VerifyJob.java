@@ -21,6 +21,7 @@ import org.facerec.config.FaceConfig;
 import org.facerec.config.VerifyConfig;
 import org.facerec.io.Inputs;
 import org.facerec.io.ResidentsTable;
+import org.facerec.learn.PairHead;
 import org.facerec.match.Decision;
 import org.facerec.match.Distances;
 import org.facerec.pipeline.FaceStatus;
@@ -55,6 +56,11 @@ public final class VerifyJob {
       .add("face_score", DataTypes.FloatType, true)
       .add(ResidentsTable.VERSION_COLUMN, DataTypes.LongType, true);
 
+  /** The output columns; with a head, also p_same and p_threshold ({@link Heads#schema}). */
+  public static StructType output(boolean head) {
+    return head ? Heads.schema(OUTPUT) : OUTPUT;
+  }
+
   /**
    * @param asOf the residents table's version or time to match against (null: the latest)
    * @param history a Delta table the rows are also written to, by day (null: none)
@@ -67,6 +73,7 @@ public final class VerifyJob {
   public static Summary run(Run run, Request req) throws IOException {
     EventOutputs outputs = EventOutputs.verify(req.out());
     VerifyConfig rules = run.config().verify();
+    PairHead head = run.config().model().head();
     ResidentsTable.Snapshot snapshot = ResidentsTable.usable(run.tables(), req.table(),
         run.model().id(), req.asOf());
     Dataset<Row> residents = snapshot.rows();
@@ -77,7 +84,7 @@ public final class VerifyJob {
     long total = probes.count();
     Dataset<Row> decided = withNearest(run, withClaimed(probes, residents), probes, residents)
         .map(new Decide(run.threshold(), rules.rankMargin(), rules.againstMean(),
-            run.model().id(), snapshot.version()), Encoders.row(OUTPUT))
+            run.model().id(), head, snapshot.version()), Encoders.row(output(head != null)))
         .orderBy("event_id", "image_path").cache();
 
     outputs.write(run.tables(), decided);
@@ -86,8 +93,12 @@ public final class VerifyJob {
     if (req.history() != null) {
       facts.put("history", outputs.writeHistory(run, req.history(), decided, req.events()));
     }
-    facts.put("threshold", String.format(Locale.ROOT, "%.4f (distance < threshold accepts)",
-        run.threshold()));
+    if (head != null) {
+      facts.put("decided by", head.kind().label() + " head: " + Heads.rule(head));
+    } else {
+      facts.put("threshold", String.format(Locale.ROOT, "%.4f (distance < threshold accepts)",
+          run.threshold()));
+    }
     facts.put("compared against", rules.againstMean() ? "the claimed resident's mean encoding"
         : "the claimed resident's nearest enrolled photo");
     facts.put("rank rule", rules.rankRule() ? String.format(Locale.ROOT,
@@ -138,14 +149,17 @@ public final class VerifyJob {
     private final double margin;
     private final boolean mean;
     private final String modelId;
+    private final PairHead head;
     private final Long residentsVersion;
 
-    Decide(double threshold, double margin, boolean mean, String modelId,
+    /** @param head the head that decides (null: the distance threshold) */
+    Decide(double threshold, double margin, boolean mean, String modelId, PairHead head,
         Long residentsVersion) {
       this.threshold = threshold;
       this.margin = margin;
       this.mean = mean;
       this.modelId = modelId;
+      this.head = head;
       this.residentsVersion = residentsVersion;
     }
 
@@ -158,18 +172,26 @@ public final class VerifyJob {
       Object box = r.getAs("face_box");
       Object score = r.getAs("face_score");
       if (!FaceStatus.OK.name().equals(status)) {
-        return row(eventId, claimedId, path, null, status, r.getAs("error"), null, null, null,
-            box, score);
+        return row(eventId, claimedId, path, null, null, status, r.getAs("error"), null, null,
+            null, box, score);
       }
       List<?> claimed = r.isNullAt(r.fieldIndex("claimed_embeddings")) ? null
           : r.getList(r.fieldIndex("claimed_embeddings"));
       if (claimed == null || claimed.isEmpty()) {
-        return row(eventId, claimedId, path, null, Decision.UNKNOWN_CLAIM.name(),
+        return row(eventId, claimedId, path, null, null, Decision.UNKNOWN_CLAIM.name(),
             "no resident '" + claimedId + "' is enrolled with a usable photo", null, null, null,
             box, score);
       }
       float[] probe = Embeddings.of(r, r.fieldIndex("embedding"));
-      double distance = claimDistance(probe, claimed);
+      List<float[]> encodings = new ArrayList<>();
+      for (Object o : claimed) {
+        encodings.add(Embeddings.of(o));
+      }
+      double distance = claimDistance(probe, encodings);
+      // the head's log-odds: of the mean encoding, or the most alike of the photos (as min)
+      double logit = head == null ? Double.NaN : mean ? head.logit(probe, mean(encodings))
+          : encodings.stream().mapToDouble(e -> head.logit(probe, e)).max().orElseThrow();
+      Double pSame = head == null ? null : PairHead.sigmoid(logit);
       String nearestId = null;
       Double nearestDistance = null;
       if (!r.isNullAt(r.fieldIndex("candidates"))) {
@@ -183,7 +205,11 @@ public final class VerifyJob {
         }
       }
       List<String> why = new ArrayList<>();
-      if (!(distance < threshold)) {
+      if (head != null) {
+        if (!(logit >= PairHead.logit(head.pThreshold()))) {
+          why.add(Heads.why(head, false, pSame, distance));
+        }
+      } else if (!(distance < threshold)) {
         why.add(String.format(Locale.ROOT, "distance %.4f is not below the threshold %.4f",
             distance, threshold));
       }
@@ -192,26 +218,27 @@ public final class VerifyJob {
             + "(%.4f)", nearestId, nearestDistance, claimedId, distance));
       }
       String decision = (why.isEmpty() ? Decision.ACCEPT : Decision.REJECT).name();
-      String reason = why.isEmpty() ? String.format(Locale.ROOT,
-          "distance %.4f is below the threshold %.4f", distance, threshold)
-          : String.join("; ", why);
-      return row(eventId, claimedId, path, distance, decision, null, nearestId, nearestDistance,
-          reason, box, score);
+      String reason = !why.isEmpty() ? String.join("; ", why)
+          : head != null ? Heads.why(head, true, pSame, distance)
+          : String.format(Locale.ROOT, "distance %.4f is below the threshold %.4f", distance,
+              threshold);
+      return row(eventId, claimedId, path, distance, pSame, decision, null, nearestId,
+          nearestDistance, reason, box, score);
     }
 
-    private double claimDistance(float[] probe, List<?> claimed) {
-      List<float[]> encodings = new ArrayList<>();
-      for (Object o : claimed) {
-        encodings.add(Embeddings.of(o));
-      }
-      if (mean) {
-        float[] m = new float[probe.length];
-        for (float[] e : encodings) {
-          for (int i = 0; i < m.length; i++) {
-            m[i] += e[i] / encodings.size();
-          }
+    private static float[] mean(List<float[]> encodings) {
+      float[] m = new float[encodings.get(0).length];
+      for (float[] e : encodings) {
+        for (int i = 0; i < m.length; i++) {
+          m[i] += e[i] / encodings.size();
         }
-        return Distances.l2(probe, m);
+      }
+      return m;
+    }
+
+    private double claimDistance(float[] probe, List<float[]> encodings) {
+      if (mean) {
+        return Distances.l2(probe, mean(encodings));
       }
       double best = Double.POSITIVE_INFINITY;
       for (float[] e : encodings) {
@@ -221,8 +248,13 @@ public final class VerifyJob {
     }
 
     private Row row(String eventId, String claimedId, String path, Double distance,
-        String decision, Object error, String nearestId, Double nearestDistance, String reason,
-        Object box, Object score) {
+        Double pSame, String decision, Object error, String nearestId, Double nearestDistance,
+        String reason, Object box, Object score) {
+      if (head != null) {
+        return RowFactory.create(eventId, claimedId, path, distance, pSame, threshold,
+            head.pThreshold(), decision, modelId, error, nearestId, nearestDistance, reason, box,
+            score, residentsVersion);
+      }
       return RowFactory.create(eventId, claimedId, path, distance, threshold, decision, modelId,
           error, nearestId, nearestDistance, reason, box, score, residentsVersion);
     }

@@ -52,7 +52,8 @@ public final class AuditReport {
 
   /**
    * A histogram of the distances per decision (the first series green, the others red), with
-   * the threshold and the start of the review band marked.
+   * the threshold and the start of the review band marked (none when the threshold is NaN: the
+   * decisions were not made on the distance).
    */
   public AuditReport histogram(String chartTitle, Map<String, double[]> byDecision,
       double threshold, double margin, String note) {
@@ -62,7 +63,7 @@ public final class AuditReport {
           page -> page.paragraph("No distances: no face was encoded and compared."));
     }
     // from 0, and wide enough for the threshold: where it lies matters as much as the bars
-    double most = threshold;
+    double most = Double.isNaN(threshold) ? 0 : threshold;
     for (double[] v : byDecision.values()) {
       for (double x : v) {
         most = Double.isFinite(x) ? Math.max(most, x) : most;
@@ -75,8 +76,10 @@ public final class AuditReport {
       h.series(e.getKey() + " (" + e.getValue().length + ")", first ? GOOD : BAD, e.getValue());
       first = false;
     }
-    h.marker(threshold, "threshold " + fmt(threshold));
-    if (margin > 0) {
+    if (!Double.isNaN(threshold)) {
+      h.marker(threshold, "threshold " + fmt(threshold));
+    }
+    if (margin > 0 && !Double.isNaN(threshold)) {
       h.marker(threshold - margin, "review from " + fmt(threshold - margin));
     }
     String svg = h.render(760, 360);

@@ -1,7 +1,9 @@
 package org.facerec.report;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 import static org.facerec.report.Format.fmt;
 
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.facerec.config.InputLimits;
@@ -24,6 +27,7 @@ import org.facerec.config.ReportConfig;
 import org.facerec.config.Settings;
 import org.facerec.io.Inputs;
 import org.facerec.io.Tables;
+import org.facerec.learn.PairHead;
 import org.facerec.match.Decision;
 import org.facerec.pipeline.FaceStatus;
 import org.facerec.report.AuditReport.Item;
@@ -57,6 +61,12 @@ public final class AuditReports {
       FaceStatus.NO_FACE.name(), "no face was found",
       FaceStatus.MULTIPLE_FACES.name(), "several faces where one is required");
 
+  private static final String HEAD_CHART_NOTE = "This run decided by the learned same-person "
+      + "head (facerec.decide-by = head), not by a distance threshold: p_same = sigmoid(sum_k "
+      + "w_k phi(x_k, y_k) + b) over the components of the two encodings, same person when it is "
+      + "at least the p-threshold (facerec calibrate --head picked it for a target false accept "
+      + "rate). The distances are shown for reference; the outputs carry p_same beside them.";
+
   /**
    * What the page says about the run: its inputs, then the job's summary (counts per decision,
    * facts, time, images).
@@ -86,14 +96,17 @@ public final class AuditReports {
   private final double margin;
   private final int cap;
   private final ReportPhotos photos;
+  private final PairHead head;
 
   /**
    * @param residents the OK rows of the residents table the run matched against
    * @param threshold the run's threshold
+   * @param head the learned head the run decided by, or null (the distance threshold)
    */
   public AuditReports(Tables tables, ReportConfig config, InputLimits limits, double threshold,
-      Dataset<Row> residents) {
+      Dataset<Row> residents, PairHead head) {
     this.tables = tables;
+    this.head = head;
     this.threshold = threshold;
     this.margin = config.margin();
     this.cap = config.maxItems();
@@ -172,10 +185,12 @@ public final class AuditReports {
   private void write(Audit audit, RunFacts run, Dataset<Row> decided, Files files)
       throws IOException {
     AuditReport page = new AuditReport(audit.title, facts(run, audit.listed));
-    page.decisions(run.counts(), MEANINGS);
-    page.histogram(audit.chartTitle, distances(decided, audit.good, audit.bad), threshold,
-        margin, audit.chartNote);
-    Dataset<Row> review = audit.review(decided, threshold, margin);
+    page.decisions(run.counts(), meanings());
+    page.histogram(audit.chartTitle, distances(decided, audit.good, audit.bad),
+        head == null ? threshold : Double.NaN, margin, head == null ? audit.chartNote
+            : HEAD_CHART_NOTE);
+    Dataset<Row> review = head == null ? audit.review(decided, threshold, margin)
+        : headReview(decided, audit);
     long reviewTotal = review.count();
     List<Row> shown = review.orderBy(col("margin"), col("event_id"), col("image_path"))
         .limit(cap).collectAsList();
@@ -185,15 +200,23 @@ public final class AuditReports {
     for (Row x : shown) {
       String decision = x.getAs("decision");
       List<String> lines = new ArrayList<>();
-      lines.add("margin " + fmt((Number) x.getAs("margin")) + " · distance "
-          + fmt((Number) x.getAs("distance")) + " · threshold " + fmt(threshold));
+      lines.add(head == null ? "margin " + fmt((Number) x.getAs("margin")) + " · distance "
+          + fmt((Number) x.getAs("distance")) + " · threshold " + fmt(threshold)
+          : "margin " + fmt((Number) x.getAs("margin")) + " · p_same "
+          + fmt((Number) x.getAs("p_same")) + " · p-threshold " + fmt(head.pThreshold())
+          + " · distance " + fmt((Number) x.getAs("distance")));
       lines.addAll(audit.lines(x));
       photos.pathLine(x, lines);
       items.add(new Item(decision + " · " + x.getAs("event_id") + audit.titleTail(x), lines,
           audit.photos(x, photos, enrolled),
           decision.equals(audit.good.name()) ? "good" : "bad"));
     }
-    page.cards("To check", "check", audit.cardsNote(margin) + photos.note(), items, reviewTotal,
+    String cardsNote = head == null ? audit.cardsNote(margin) : "Every " + audit.bad.name()
+        + ", and every " + audit.good.name() + " whose p_same is within " + fmt(margin)
+        + " of the p-threshold, by margin: how far p_same is from flipping the decision, "
+        + "smallest first (a rejection by the rank rule, whose p_same is above the p-threshold, "
+        + "first of all). ";
+    page.cards("To check", "check", cardsNote + photos.note(), items, reviewTotal,
         files.where());
     undecided(page, decided, audit, files.where());
     audit.more(page, decided, photos, threshold, cap, files);
@@ -208,7 +231,8 @@ public final class AuditReports {
         f.put(k, v);
       }
     });
-    f.put("listed to check", listed + " within " + fmt(margin) + " of the threshold ("
+    f.put("listed to check", listed + " within " + fmt(margin) + " of the "
+        + (head == null ? "threshold" : "p-threshold, on p_same") + " ("
         + Settings.REPORT_MARGIN + "); at most " + cap + " per list ("
         + Settings.REPORT_MAX_ITEMS + ")");
     f.put("started", DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT)
@@ -217,6 +241,39 @@ public final class AuditReports {
     f.put("images", String.format(Locale.ROOT, "%d (%.1f images/s)", run.images(),
         run.imagesPerSecond()));
     return f;
+  }
+
+  /**
+   * With a head, the decisions to review: every bad outcome with a p_same, and every good one
+   * whose p_same is within the margin of the p-threshold; {@code margin} is how far p_same is
+   * from flipping the decision.
+   */
+  private Dataset<Row> headReview(Dataset<Row> decided, Audit audit) {
+    Column p = col("p_same");
+    Column t = lit(head.pThreshold());
+    Column good = col("decision").equalTo(audit.good.name());
+    return decided
+        .filter(col("decision").equalTo(audit.bad.name()).and(p.isNotNull())
+            .or(good.and(p.lt(t.plus(lit(margin))))))
+        .withColumn("margin", when(good, p.minus(t)).otherwise(t.minus(p)));
+  }
+
+  /** What each decision means: by the distance threshold, or by the head. */
+  private Map<String, String> meanings() {
+    if (head == null) {
+      return MEANINGS;
+    }
+    Map<String, String> m = new LinkedHashMap<>(MEANINGS);
+    String rule = "the " + head.kind().label() + " head's p_same";
+    m.put(Decision.ACCEPT.name(), "the claimed resident: " + rule + " at least the p-threshold "
+        + fmt(head.pThreshold()));
+    m.put(Decision.REJECT.name(), "not the claimed resident: " + rule + " below the p-threshold,"
+        + " or another resident nearer (rank rule)");
+    m.put(Decision.MATCH.name(), "the nearest resident, " + rule + " at least the p-threshold "
+        + fmt(head.pThreshold()));
+    m.put(Decision.UNKNOWN.name(), "nobody enrolled: the nearest resident's p_same is below the "
+        + "p-threshold");
+    return m;
   }
 
   /** The distances of the two decided outcomes, for the histogram (sampled when huge). */

@@ -62,7 +62,7 @@ public final class FaceSql {
     return new FaceFunctions.Setup() {
       @Override
       public FaceModel model() {
-        return config.model().model();
+        return config.model().model().base();
       }
 
       @Override

@@ -93,7 +93,8 @@ public final class Encoding {
     if (options.detects() && finderWeights == null) {
       finderWeights = jsc.broadcast(model.readFinderWeights(options.finder()));
     }
-    return new TaskPipelines(weights, options.detects() ? finderWeights : null, options);
+    return new TaskPipelines(weights, options.detects() ? finderWeights : null, options,
+        model.model().adapter());
   }
 
   private synchronized Broadcast<HadoopConf> hadoopConf() {

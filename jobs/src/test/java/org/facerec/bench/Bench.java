@@ -33,6 +33,8 @@ import org.facerec.match.RandomEncodings;
 import org.facerec.match.ResidentMatrix;
 import org.facerec.model.FaceEncoder;
 import org.facerec.model.FaceModel;
+import org.facerec.pipeline.StageTimes;
+import org.facerec.pipeline.StageTimes.Stage;
 import org.facerec.stage.Matching;
 
 /**
@@ -41,10 +43,28 @@ import org.facerec.stage.Matching;
  */
 public final class Bench {
   static final int RUNS = 3;
+  /** Images of each set in the per-stage table ({@code --images N}). */
+  static int faceImages = 200;
+  /** The million bench's sizes ({@code --residents N --probes M}). */
+  static int millionResidents = 1_000_000;
+  static int millionProbes = 10_000;
+  /** The tables bench's residents rows ({@code --rows N}). */
+  static int tableRows = 100_000;
 
   public static void main(String[] args) throws Exception {
-    List<String> which = args.length == 0 ? List.of("encoder", "enroll", "faces", "identify")
-        : Arrays.asList(args);
+    List<String> which = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--images" -> faceImages = Integer.parseInt(args[++i]);
+        case "--residents" -> millionResidents = Integer.parseInt(args[++i]);
+        case "--probes" -> millionProbes = Integer.parseInt(args[++i]);
+        case "--rows" -> tableRows = Integer.parseInt(args[++i]);
+        default -> which.add(args[i]);
+      }
+    }
+    if (which.isEmpty()) {
+      which = List.of("encoder", "enroll", "faces", "identify");
+    }
     System.out.printf(Locale.ROOT, "facerec benchmarks: %d cores, %s, median of %d runs%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), RUNS);
     double encoderRate = 0;
@@ -55,13 +75,16 @@ public final class Bench {
       enroll(encoderRate);
     }
     if (which.contains("faces")) {
-      faces();
+      faces(encoderRate);
     }
     if (which.contains("identify")) {
       identify();
     }
     if (which.contains("tables")) {
-      tables(args.length > 1 ? Integer.parseInt(args[1]) : 100_000);
+      tables(tableRows);
+    }
+    if (which.contains("million")) {
+      million(millionResidents, millionProbes);
     }
   }
 
@@ -184,16 +207,351 @@ public final class Bench {
     }
   }
 
-  /** enroll over the celeba-dev photos with the default settings: detection, landmarks, mirror. */
-  static void faces() throws Exception {
-    Path images = TestData.data("celeba-dev/images");
-    long count = jpegs(images);
-    double seconds = enrollSeconds(images);
-    System.out.printf(Locale.ROOT, "Enroll over celeba-dev (%d photos, 99 to 5,616 px a side; "
-        + "default settings: SSD detection, 2 landmark passes, aligned chip, mirror):%n", count);
-    System.out.println("| wall s | images/s |");
-    System.out.println("|-------:|---------:|");
-    System.out.printf(Locale.ROOT, "| %6.1f | %8.1f |%n%n", seconds, count / seconds);
+  /**
+   * Residents like real ones: each a real dlib encoding (golden/dlib-resnet, 78 LFW faces) with
+   * Gaussian noise of {@code sigma} per value added, L2-normalised as the pipeline's are; a pure
+   * function of the row's number, so a brute-force scan can make the table again row by row.
+   */
+  record Synthetic(float[][] centres, double sigma, long seed) implements java.io.Serializable {
+    static Synthetic fromGoldens(double sigma, long seed) throws IOException {
+      List<String> lines = Files.readAllLines(TestData.data("golden/dlib-resnet/embeddings.csv"));
+      float[][] c = new float[lines.size() - 1][];
+      for (int i = 1; i < lines.size(); i++) {
+        String[] cells = lines.get(i).split(",");
+        c[i - 1] = new float[cells.length - 1];
+        for (int j = 1; j < cells.length; j++) {
+          c[i - 1][j - 1] = Float.parseFloat(cells[j]);
+        }
+      }
+      return new Synthetic(c, sigma, seed);
+    }
+
+    float[] row(long i) {
+      Random r = new Random(seed * 1_000_003L + i);
+      return noisy(centres[(int) (i % centres.length)], sigma, r);
+    }
+
+    static float[] noisy(float[] v, double sigma, Random r) {
+      float[] out = new float[v.length];
+      double norm = 0;
+      for (int j = 0; j < v.length; j++) {
+        out[j] = (float) (v[j] + sigma * r.nextGaussian());
+        norm += out[j] * out[j];
+      }
+      float inv = (float) (1 / Math.sqrt(norm));
+      for (int j = 0; j < v.length; j++) {
+        out[j] *= inv;
+      }
+      return out;
+    }
+  }
+
+  /**
+   * identify against a residents table of {@code residentsN} synthetic encodings, written and
+   * read as a real residents table, with {@code probesN} probes, through identify's own matching
+   * (Matching.nearest with the shipped settings: a blocked join above 250,000 rows): wall time,
+   * peak memory, pairs/s against the engine's matmul in the same run, and top-1 against a
+   * brute-force scan of a sample of probes.
+   */
+  static void million(int residentsN, int probesN) throws Exception {
+    int d = 128;
+    Synthetic gen = Synthetic.fromGoldens(0.04, 7);
+    SparkSession spark = Sessions.get(java.util.Map.of("spark.ui.showConsoleProgress", "false"));
+    Settings settings = Settings.load(Settings.sessionConf(spark), null, List.of());
+    Path dir = Files.createTempDirectory("facerec-bench-million");
+    String table = dir.resolve("residents").toString();
+    double writeSeconds;
+    double matchSeconds;
+    long peakHeap;
+    long peakRss;
+    List<Row> top;
+    try (org.facerec.jobs.Run run = new org.facerec.jobs.Run(spark, RunConfig.of(settings))) {
+      String modelId = run.model().id();
+      java.sql.Timestamp now = new java.sql.Timestamp(System.currentTimeMillis());
+      long t0 = System.nanoTime();
+      Dataset<Row> rows = spark.range(residentsN).map(
+          (org.apache.spark.api.java.function.MapFunction<Long, Row>) i -> RowFactory.create(
+              "r" + i, "synthetic/" + i + ".jpg", Long.toHexString(i), modelId,
+              gen.row(i), "OK", null, now, null, null),
+          org.apache.spark.sql.Encoders.row(org.facerec.io.ResidentsTable.SCHEMA));
+      // a Delta table, as enroll writes it: one commit of every row
+      run.tables().replace(table, rows, "true");
+      writeSeconds = (System.nanoTime() - t0) / 1e9;
+      System.err.println("million bench: table written");
+
+      Random r = new Random(11);
+      List<float[]> probes = new ArrayList<>();
+      for (int i = 0; i < probesN; i++) {
+        // half near a resident (a second photo of someone enrolled), half near a centre only
+        float[] base = i % 2 == 0 ? gen.row(r.nextInt(residentsN))
+            : gen.centres()[r.nextInt(gen.centres().length)];
+        probes.add(Synthetic.noisy(base, 0.02, r));
+      }
+      Dataset<Row> p = frame(spark, "probe_key", probes).cache();
+      p.count();
+      Dataset<Row> residents = org.facerec.io.ResidentsTable.usable(run.tables(), table, modelId,
+          null).rows();
+      resetPeaks();
+      t0 = System.nanoTime();
+      top = Matching.nearest(run.config().identify(), p, residents, 1, d).collectAsList();
+      matchSeconds = (System.nanoTime() - t0) / 1e9;
+      peakHeap = peakHeap();
+      peakRss = peakRss();
+      System.err.println("million bench: identify done");
+    }
+    spark.stop();
+
+    // the engine's own float matmul over the same shapes, one block at a time
+    int block = 25_000;
+    int probeBlock = 1000;
+    List<float[]> blockRows = new ArrayList<>();
+    for (int i = 0; i < block; i++) {
+      blockRows.add(gen.row(i));
+    }
+    double matmulPairsPerSecond;
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray a = m.create(flatten(blockRows.subList(0, probeBlock), d), new Shape(probeBlock, d));
+      NDArray bt = m.create(flatten(blockRows, d), new Shape(block, d)).transpose();
+      double s = median(RUNS, () -> {
+        long t = System.nanoTime();
+        try (NDArray c = a.matMul(bt)) {
+          c.getFloat(0, 0);
+        }
+        return (System.nanoTime() - t) / 1e9;
+      });
+      matmulPairsPerSecond = (double) probeBlock * block / s;
+    }
+
+    // brute force over a sample: the table made again row by row, every distance in double
+    int sample = Math.min(50, probesN);
+    java.util.Map<String, Row> byKey = new java.util.HashMap<>();
+    for (Row row : top) {
+      byKey.put(row.getString(0), row);
+    }
+    String[] bestId = new String[sample];
+    double[] best = new double[sample];
+    Arrays.fill(best, Double.MAX_VALUE);
+    for (long i = 0; i < residentsN; i++) {
+      float[] v = gen.row(i);
+      for (int q = 0; q < sample; q++) {
+        double dist = Distances.l2(probes(q, probesN, gen, residentsN), v);
+        if (dist < best[q]) {
+          best[q] = dist;
+          bestId[q] = "r" + i;
+        }
+      }
+    }
+    int agree = 0;
+    double worst = 0;
+    for (int q = 0; q < sample; q++) {
+      Row row = byKey.get("p" + q);
+      Row first = (Row) row.getList(1).get(0);
+      if (first.getString(0).equals(bestId[q])) {
+        agree++;
+      }
+      worst = Math.max(worst, Math.abs(first.getDouble(1) - best[q]));
+    }
+
+    double pairs = (double) residentsN * probesN;
+    System.out.printf(Locale.ROOT, "A million residents: identify's matching (Matching.nearest, "
+        + "shipped settings) of %,d probes against a residents table of %,d synthetic "
+        + "encodings (real dlib encodings + noise, L2-normalised), top-1%n", probesN, residentsN);
+    System.out.println("| figure | value |");
+    System.out.println("|--------|------:|");
+    System.out.printf(Locale.ROOT, "| writing the residents table (s) | %.1f |%n", writeSeconds);
+    System.out.printf(Locale.ROOT, "| matching, wall (s) | %.1f |%n", matchSeconds);
+    System.out.printf(Locale.ROOT, "| pairs/s | %.3g |%n", pairs / matchSeconds);
+    System.out.printf(Locale.ROOT, "| engine matmul alone, %d x %,d blocks (pairs/s) | %.3g |%n",
+        probeBlock, block, matmulPairsPerSecond);
+    System.out.printf(Locale.ROOT, "| matching / matmul | %.0f%% |%n",
+        100 * pairs / matchSeconds / matmulPairsPerSecond);
+    System.out.printf(Locale.ROOT, "| peak heap while matching (driver = executor, local) | %.2f "
+        + "GB |%n", peakHeap / 1e9);
+    System.out.printf(Locale.ROOT, "| peak resident memory of the JVM (heap + libtorch) | %.2f "
+        + "GB |%n", peakRss / 1e9);
+    System.out.printf(Locale.ROOT, "| top-1 equal to a brute-force scan (sample) | %d of %d "
+        + "(largest distance difference %.1e) |%n%n", agree, sample, worst);
+  }
+
+  /** Probe {@code q} again (the probes are made in order from one seed). */
+  private static float[] probes(int q, int probesN, Synthetic gen, int residentsN) {
+    if (sampleProbes == null) {
+      Random r = new Random(11);
+      sampleProbes = new ArrayList<>();
+      for (int i = 0; i < probesN; i++) {
+        float[] base = i % 2 == 0 ? gen.row(r.nextInt(residentsN))
+            : gen.centres()[r.nextInt(gen.centres().length)];
+        sampleProbes.add(Synthetic.noisy(base, 0.02, r));
+      }
+    }
+    return sampleProbes.get(q);
+  }
+
+  private static List<float[]> sampleProbes;
+
+  static void resetPeaks() {
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+    try { // Linux: 5 resets the peak resident set size (VmHWM)
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+    } catch (IOException | RuntimeException e) {
+      // the peak then covers the whole run
+    }
+  }
+
+  static long peakHeap() {
+    long sum = 0;
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  static long peakRss() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return 1024 * Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * enroll with the default settings over {@link #faceImages} photos of lfw-dev and of
+   * celeba-dev, stage by stage ({@link StageTimes}): milliseconds per image of thread time,
+   * every task's summed; "Spark and the rest" is what the task slots' time holds besides the
+   * stages (reading files, Spark's tasks, writing the table, idle slots).
+   */
+  static void faces(double encoderRate) throws Exception {
+    List<String> sets = List.of("lfw-dev", "celeba-dev");
+    List<String> peerSets = new ArrayList<>();
+    Stage[] stages = Stage.values();
+    int rows = stages.length + 4;
+    double[][] table = new double[rows][sets.size()];
+    SparkSession spark = Sessions.get(java.util.Map.of("spark.ui.showConsoleProgress", "false"));
+    int slots = spark.sparkContext().defaultParallelism();
+    for (int c = 0; c < sets.size(); c++) {
+      Path root = TestData.data(sets.get(c) + "/images");
+      Path manifest = subset(root, faceImages);
+      peerSets.add(sets.get(c) + "=" + root + ":" + manifest);
+      Path out = Files.createTempDirectory("facerec-bench-faces");
+      double[][] runs = new double[rows][RUNS];
+      for (int run = -1; run < RUNS; run++) { // run -1: the warm-up
+        StageTimes.reset();
+        long t0 = System.nanoTime();
+        int code = Facerec.run(new java.io.PrintWriter(java.io.Writer.nullWriter()),
+            new java.io.PrintWriter(System.err, true), "enroll", "--manifest",
+            manifest.toString(), "--images-root", root.toString(), "--table",
+            out.resolve("residents-" + run).toString());
+        double wallNs = System.nanoTime() - t0;
+        if (code != 0) {
+          throw new IllegalStateException("enroll failed");
+        }
+        if (run < 0) {
+          continue;
+        }
+        double n = StageTimes.images();
+        java.util.Map<Stage, Long> nanos = StageTimes.nanos();
+        double staged = 0;
+        for (Stage s : stages) {
+          runs[s.ordinal()][run] = nanos.get(s) / n / 1e6;
+          staged += nanos.get(s);
+        }
+        runs[stages.length][run] = (wallNs * slots - staged) / n / 1e6;
+        runs[stages.length + 1][run] = wallNs * slots / n / 1e6;
+        runs[stages.length + 2][run] = wallNs / n / 1e6;
+        runs[stages.length + 3][run] = n / (wallNs / 1e9);
+      }
+      for (int r = 0; r < rows; r++) {
+        Arrays.sort(runs[r]);
+        table[r][c] = runs[r][RUNS / 2];
+      }
+    }
+    spark.stop();
+    System.out.printf(Locale.ROOT, "Whole pipeline, stage by stage: enroll with the default "
+        + "settings over %d photos of each set (evenly spaced in file order); ms per image of "
+        + "thread time, %d task slots; median of %d runs%n", faceImages, slots, RUNS);
+    System.out.println("| stage | lfw-dev | celeba-dev |");
+    System.out.println("|-------|--------:|-----------:|");
+    String[] names = new String[rows];
+    for (Stage s : stages) {
+      names[s.ordinal()] = s.name().toLowerCase(Locale.ROOT);
+    }
+    names[stages.length] = "Spark and the rest";
+    names[stages.length + 1] = "**all (slots x wall)**";
+    names[stages.length + 2] = "wall ms per image";
+    names[stages.length + 3] = "**images/s**";
+    for (int r = 0; r < rows; r++) {
+      System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f |%n", names[r], table[r][0],
+          table[r][1]);
+    }
+    System.out.println();
+    String peer = System.getProperty("facerec.bench.peer");
+    if (peer == null || !Files.isRegularFile(Path.of(peer))) {
+      System.out.println("(no peer: scripts/bench runs face-api.js beside us when node and npm "
+          + "are installed)\n");
+      return;
+    }
+    if (encoderRate == 0) {
+      encoderRate = encoder(false);
+    }
+    var json = peer(peer, peerSets);
+    double[] ours = new double[sets.size()];
+    for (int c = 0; c < sets.size(); c++) {
+      ours[c] = table[stages.length + 3][c];
+    }
+    System.out.printf(Locale.ROOT, "facerec beside face-api.js %s (@vladmandic/face-api 1.7.15, "
+        + "TF.js %s, %s backend, SIMD %s, 1 thread; its own pipeline: SSD at 0.5, 68-landmark "
+        + "net, descriptor), same images, same run:%n", "in Node " + json.path("node").asText(),
+        json.path("tfjs").asText(), json.path("backend").asText(), json.path("simd").asText());
+    System.out.println("| work | facerec | face-api.js | ratio |");
+    System.out.println("|------|--------:|------------:|------:|");
+    double peerEncoder = json.path("encoderImagesPerSecond").asDouble();
+    System.out.printf(Locale.ROOT, "| encoder alone, 150x150 chips, batch 32 (images/s) | %.1f "
+        + "| %.1f | %.1fx |%n", encoderRate, peerEncoder, encoderRate / peerEncoder);
+    for (int c = 0; c < sets.size(); c++) {
+      var set = json.path("sets").path(sets.get(c));
+      double rate = set.path("imagesPerSecond").asDouble();
+      System.out.printf(Locale.ROOT, "| whole pipeline, %s, %d photos (images/s; face-api.js "
+          + "found %d) | %.1f | %.1f | %.1fx |%n", sets.get(c), set.path("images").asInt(),
+          set.path("found").asInt(), ours[c], rate, ours[c] / rate);
+    }
+    System.out.println();
+  }
+
+  /** Runs the peer's bench in Node (scripts/lib/peer) on {@code sets}: its JSON line. */
+  static com.fasterxml.jackson.databind.JsonNode peer(String script, List<String> sets)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("node", script, TestData.modelsDir().toString(),
+        Integer.toString(RUNS), TestData.data("golden/dlib-resnet/crops").toString()));
+    cmd.addAll(sets);
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("the peer's bench failed (node " + script + ")");
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+  }
+
+  /** A manifest of {@code n} images of {@code root}, evenly spaced in file order. */
+  static Path subset(Path root, int n) throws IOException {
+    List<Path> all;
+    try (var files = Files.walk(root)) {
+      all = files.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
+    }
+    StringBuilder csv = new StringBuilder("resident_id,path\n");
+    int take = Math.min(n, all.size());
+    for (int i = 0; i < take; i++) {
+      String rel = root.relativize(all.get((int) ((long) i * all.size() / take))).toString();
+      csv.append(rel.replace('/', '_').replace(".jpg", "")).append(',').append(rel)
+          .append('\n');
+    }
+    Path m = Files.createTempFile("facerec-bench-", ".csv");
+    return Files.writeString(m, csv);
   }
 
   static long jpegs(Path dir) throws IOException {

@@ -15,7 +15,9 @@ class CliTest extends SparkTest {
   void helpListsTheJobs() {
     Result r = ok("--help");
     assertThat(r.out()).contains("enroll", "verify", "identify", "embed", "evaluate",
-        "calibrate");
+        "calibrate", "train");
+    assertThat(ok("train", "--help").out()).contains("--images", "--table", "--epochs",
+        "--batch", "--seed", "facerec.adapters.dir");
     assertThat(ok("verify", "--help").out()).contains("--events", "--table", "--out");
   }
 
@@ -37,6 +39,19 @@ class CliTest extends SparkTest {
     Result noSource = facerec("calibrate", "--far", "1e-3", "--pairs", "p");
     assertThat(noSource.exitCode()).isEqualTo(2);
     assertThat(noSource.err()).contains("give --pairs PAIRS with --images ROOT, or --distances");
+    Result headOnDistances = facerec("calibrate", "--far", "1e-3", "--head", "logistic",
+        "--distances", "pairs.csv");
+    assertThat(headOnDistances.exitCode()).isEqualTo(2);
+    assertThat(headOnDistances.err()).contains("--head fits on encodings");
+    Result badHead = facerec("calibrate", "--far", "1e-3", "--head", "svm", "--pairs", "p",
+        "--images", "i");
+    assertThat(badHead.exitCode()).isEqualTo(2);
+    assertThat(badHead.err()).contains("--head must be logistic or chi2, not 'svm'");
+    assertThat(facerec("train", "--out", "o").exitCode()).isEqualTo(2);
+    assertThat(facerec("train", "--images", "i", "--table", "t").exitCode()).isEqualTo(2);
+    Result badBatch = facerec("train", "--images", "i", "--batch", "16");
+    assertThat(badBatch.exitCode()).isEqualTo(2);
+    assertThat(badBatch.err()).contains("--batch expects PxK, e.g. 16x4, not '16'");
   }
 
   @Test
@@ -71,6 +86,14 @@ class CliTest extends SparkTest {
     assertThat(badSetting.exitCode()).isEqualTo(1);
     assertThat(badSetting.err().strip()).isEqualTo("facerec embed: setting "
         + "facerec.encryption.enabled must be true or false, not 'maybe'");
+
+    Result noHead = facerec("verify", "--events", dir.resolve("e.csv").toString(), "--table",
+        dir.resolve("t").toString(), "--out", dir.resolve("o").toString(), "--set",
+        "facerec.decide-by=head");
+    assertThat(noHead.exitCode()).isEqualTo(1);
+    assertThat(noHead.err().strip()).isEqualTo("facerec verify: facerec.decide-by is head, but "
+        + "no head is set for model dlib-resnet-v1 (facerec.head.dlib-resnet-v1.*): fit one "
+        + "with facerec calibrate --head logistic|chi2 --write FILE");
 
     Result noTableToErase = facerec("erase", "--resident", "kian", "--table",
         dir.resolve("nope").toString());

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo's story with the default model: camera_0 claiming younes is accepted, benoit on kian's
  * badge is rejected, and the six camera shots identify as younes, bertrand, benoit, bertrand,
- * dan, arnaud — with the demo's settings, and with the plain defaults thanks to the rank rule.
+ * dan, arnaud — with the demo's threshold, and with no conf at all.
  */
 class HappyHouseStoryTest extends SparkTest {
   static final Path SAMPLES = Path.of("../sample-data/happy-house").toAbsolutePath().normalize();
@@ -63,33 +63,53 @@ class HappyHouseStoryTest extends SparkTest {
   void theDemoSettingsTellTheStory() {
     assertStory(demo);
     Map<String, Row> verify = byKey(demo.resolve("verify.parquet"));
-    // with this framing the threshold alone separates them, and the rank rule agrees
+    // with this domain's threshold alone they are apart, and the rank rule agrees
     double threshold = verify.get("e1").getAs("threshold");
-    assertThat(threshold).isEqualTo(0.30);
+    assertThat(threshold).isEqualTo(0.5);
     assertThat(verify.get("e1").<Double>getAs("distance")).isLessThan(threshold);
     assertThat(verify.get("e2").<Double>getAs("distance")).isGreaterThan(threshold);
     assertThat(verify.get("e2").<String>getAs("nearest_id")).isEqualTo("benoit");
   }
 
   @Test
-  void thePlainDefaultsRejectTheImpostorByRank() {
-    // no detection (these are crops), default framing (resize) and dlib's usual 0.6: the
-    // impostor's distance (0.365) is below the threshold, and only the rank rule catches him
+  void theShippedDefaultsTellTheStoryWithoutAConf() {
+    // no conf at all: every crop's face is found (on the crop padded by half its side), and
+    // dlib's usual 0.6 with the rank rule decides as the demo does
     Path table = out.resolve("plain-residents");
-    ok("enroll", "--manifest", SAMPLES.resolve("residents.csv").toString(), "--images-root",
-        images.toString(), "--table", table.toString(), "--align", "none");
+    Result enrolled = ok("enroll", "--manifest", SAMPLES.resolve("residents.csv").toString(),
+        "--images-root", images.toString(), "--table", table.toString());
+    assertThat(enrolled.out()).contains("OK               12").doesNotContain("NO_FACE");
     Path o = out.resolve("plain");
     ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
-        images.toString(), "--table", table.toString(), "--out", o.toString(), "--align", "none");
+        images.toString(), "--table", table.toString(), "--out", o.toString());
     ok("identify", "--log", SAMPLES.resolve("camera-log.csv").toString(), "--images-root",
-        images.toString(), "--table", table.toString(), "--out", o.toString(), "--align",
-        "none");
+        images.toString(), "--table", table.toString(), "--out", o.toString());
     assertStory(o);
+    Map<String, Row> verify = byKey(o.resolve("verify.parquet"));
+    assertThat(verify.values()).allSatisfy(r -> assertThat(r.<String>getAs("error")).isNull());
+    assertThat(byKey(o.resolve("identify.parquet")).values()).allSatisfy(r -> {
+      assertThat(r.<String>getAs("decision")).isEqualTo("MATCH");
+      assertThat(r.<String>getAs("error")).isNull();
+    });
+    Row e2 = verify.get("e2");
+    assertThat(e2.<Double>getAs("threshold")).isEqualTo(0.6);
+    assertThat(e2.<String>getAs("reason")).contains("resident benoit is nearer");
+  }
+
+  @Test
+  void withoutTheRankRuleResizedCropsWouldLetTheImpostorIn() {
+    // the crops resized whole (no detection) compress dlib's distances: benoit on kian's badge
+    // is under 0.6, and only the rank rule catches him; the reason the rule exists
+    Path table = out.resolve("resized-residents");
+    ok("enroll", "--manifest", SAMPLES.resolve("residents.csv").toString(), "--images-root",
+        images.toString(), "--table", table.toString(), "--align", "none");
+    Path o = out.resolve("resized");
+    ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
+        images.toString(), "--table", table.toString(), "--out", o.toString(), "--align", "none");
     Row e2 = byKey(o.resolve("verify.parquet")).get("e2");
+    assertThat(e2.<String>getAs("decision")).isEqualTo("REJECT");
     assertThat(e2.<Double>getAs("distance")).isLessThan(0.6);
     assertThat(e2.<String>getAs("reason")).contains("resident benoit is nearer");
-
-    // and with the rank rule off, that threshold would let benoit in: the reason it exists
     Path off = out.resolve("rank-off");
     ok("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(), "--images-root",
         images.toString(), "--table", table.toString(), "--out", off.toString(),
@@ -103,53 +123,52 @@ class HappyHouseStoryTest extends SparkTest {
   void theVerifyReportShowsTheImpostorBesideBothResidents() throws Exception {
     ReportPage page = new ReportPage(demo.resolve("verify-report.html"));
     page.assertSelfContained();
-    assertThat(page.headings()).containsExactly("Decisions", "Distances", "To check (4)",
+    assertThat(page.headings()).containsExactly("Decisions", "Distances", "To check (3)",
         "Not checked (0)");
     assertThat(page.text("//table[1]")).contains("modeldlib-resnet-v1")
-        .contains("threshold0.3000").contains("images6 (").contains("badge-events.csv");
+        .contains("threshold0.5000").contains("images6 (").contains("badge-events.csv");
     assertThat(page.text("//h2[@id='decisions']/following-sibling::table[1]"))
         .contains("ACCEPT583.3%").contains("REJECT116.7%");
     assertThat(page.count("//svg")).isEqualTo(1);
     assertThat(page.count("//svg//rect[@fill-opacity='0.5']")).as("bars").isEqualTo(5);
     assertThat(page.count("//svg//line[@stroke-dasharray]")).as("threshold, review").isEqualTo(2);
     assertThat(page.text("//svg//text[starts-with(., 'threshold ')]"))
-        .isEqualTo("threshold 0.3000");
+        .isEqualTo("threshold 0.5000");
 
-    // e6 and e3 accepted within the review margin 0.1 and e1 0.06 under the threshold; e2
-    // rejected, benoit 0.22 nearer than kian: the most doubtful (smallest margin) first
+    // e5 and e6 accepted within the review margin 0.1 of the threshold; e2 rejected, benoit
+    // nearer than kian: the most doubtful (smallest margin) first
     List<org.w3c.dom.Element> cards = page.cards("check");
-    assertThat(cards).hasSize(4);
-    assertThat(page.lines(cards.get(0)).get(0)).isEqualTo("ACCEPT · e1 · claims younes");
-    assertThat(page.labels(cards.get(0))).containsExactly("probe", "younes (claimed) 0.2427");
+    assertThat(cards).hasSize(3);
+    assertThat(page.lines(cards.get(0)).get(0)).isEqualTo("ACCEPT · e5 · claims dan");
+    assertThat(page.labels(cards.get(0))).containsExactly("probe", "dan (claimed) 0.4212");
     assertThat(page.lines(cards.get(1)).get(0)).isEqualTo("ACCEPT · e6 · claims arnaud");
-    assertThat(page.lines(cards.get(2)).get(0)).isEqualTo("ACCEPT · e3 · claims bertrand");
-    assertThat(page.lines(cards.get(3)).get(0)).isEqualTo("REJECT · e2 · claims kian");
-    assertThat(page.labels(cards.get(3))).containsExactly("probe", "kian (claimed) 0.3598",
-        "benoit (nearest) 0.1400");
-    assertThat(page.lines(cards.get(3))).anySatisfy(l -> assertThat(l)
-        .contains("resident benoit is nearer (0.1400)")).last().asString()
+    assertThat(page.lines(cards.get(2)).get(0)).isEqualTo("REJECT · e2 · claims kian");
+    assertThat(page.labels(cards.get(2))).containsExactly("probe", "kian (claimed) 0.6031",
+        "benoit (nearest) 0.3177");
+    assertThat(page.lines(cards.get(2))).anySatisfy(l -> assertThat(l)
+        .contains("resident benoit is nearer (0.3177)")).last().asString()
         .endsWith("camera_2.jpg");
-    assertThat(page.margins("check")).isSorted().containsExactly(0.0573, 0.0966, 0.0977, 0.2198);
-    assertThat(cards.get(3).getAttribute("class")).isEqualTo("card tagged bad");
-    assertThat(page.assertThumbnails()).isEqualTo(9);
+    assertThat(page.margins("check")).isSorted().containsExactly(0.0788, 0.0796, 0.2854);
+    assertThat(cards.get(2).getAttribute("class")).isEqualTo("card tagged bad");
+    assertThat(page.assertThumbnails()).isEqualTo(7);
   }
 
-  /** The camera log's report: three close matches to check, the residents seen, no strangers. */
+  /** The camera log's report: two close matches to check, the residents seen, no strangers. */
   @Test
   void theIdentifyReportCountsTheResidentsSeen() throws Exception {
     ReportPage page = new ReportPage(demo.resolve("identify-report.html"));
     page.assertSelfContained();
-    assertThat(page.headings()).containsExactly("Decisions", "Distances", "To check (3)",
+    assertThat(page.headings()).containsExactly("Decisions", "Distances", "To check (2)",
         "Not checked (0)", "Residents seen (5)", "Unknown faces seen more than once (0)");
     List<org.w3c.dom.Element> cards = page.cards("check");
-    assertThat(cards).hasSize(3);
-    assertThat(page.lines(cards.get(0))).startsWith("MATCH · cam0 · younes",
-        "margin 0.0573 · distance 0.2427 · threshold 0.3000",
-        "nearest: younes 0.2427, andrew 0.3266, danielle 0.3343");
-    assertThat(page.labels(cards.get(0))).containsExactly("probe", "younes 0.2427",
-        "andrew 0.3266", "danielle 0.3343");
-    assertThat(page.margins("check")).containsExactly(0.0573, 0.0966, 0.0977);
-    assertThat(page.assertThumbnails()).isEqualTo(12);
+    assertThat(cards).hasSize(2);
+    assertThat(page.lines(cards.get(0))).startsWith("MATCH · cam4 · dan",
+        "margin 0.0788 · distance 0.4212 · threshold 0.5000",
+        "nearest: dan 0.4212, kian 0.5161, benoit 0.5977");
+    assertThat(page.labels(cards.get(0))).containsExactly("probe", "dan 0.4212",
+        "kian 0.5161", "benoit 0.5977");
+    assertThat(page.margins("check")).containsExactly(0.0788, 0.0796);
+    assertThat(page.assertThumbnails()).isEqualTo(8);
     assertThat(page.text("//h2[@id='residents']/following-sibling::table[1]/tbody/tr[1]"))
         .isEqualTo("bertrand22017-11-20T08:02:472017-11-20T08:11:30");
   }
@@ -225,6 +244,27 @@ class HappyHouseStoryTest extends SparkTest {
     assertThat(bad.exitCode()).isEqualTo(1);
     assertThat(bad.err()).startsWith("facerec query: ").contains("nope");
     assertThat(bad.err().strip().lines().count()).isEqualTo(1);
+  }
+
+  /** show prints the demo's distances to 4 decimals, as the summaries do; --digits -1 all. */
+  @Test
+  void showRoundsTheDistancesItPrints() {
+    String csv = demo.resolve("verify.csv").toString();
+    Map<String, Row> verify = byKey(demo.resolve("verify.parquet"));
+    List<String> lines = ok("show", csv, "--columns", "event_id,distance").out().lines().toList();
+    assertThat(lines).hasSize(8);
+    for (String line : lines.subList(2, 8)) {
+      String[] cells = line.split(" +");
+      double distance = verify.get(cells[0]).getAs("distance");
+      assertThat(cells[1]).isEqualTo(String.format(java.util.Locale.ROOT, "%.4f", distance));
+    }
+    List<String> all = ok("show", csv, "--columns", "event_id,distance", "--digits", "-1").out()
+        .lines().toList();
+    for (String line : all.subList(2, 8)) {
+      String[] cells = line.split(" +");
+      assertThat(Double.parseDouble(cells[1]))
+          .isEqualTo(verify.get(cells[0]).<Double>getAs("distance"));
+    }
   }
 
   private static String[] with(String[] views, String... more) {

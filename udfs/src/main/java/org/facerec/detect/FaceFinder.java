@@ -11,6 +11,8 @@ import org.facerec.image.Resize;
 import org.facerec.image.RgbImage;
 import org.facerec.model.FaceModel;
 import org.facerec.model.ModelWeights;
+import org.facerec.pipeline.StageTimes;
+import org.facerec.pipeline.StageTimes.Stage;
 
 /**
  * Finds the faces in images and cuts each out for an encoder: the attempts of
@@ -24,6 +26,8 @@ import org.facerec.model.ModelWeights;
  * rather than turning black).
  */
 public final class FaceFinder implements AutoCloseable {
+  /** Padded images scanned at least this large (longer side, px) are not upsampled. */
+  static final int PADDED_UPSAMPLE_BELOW = 400;
   /**
    * The SSD's box as the box dlib's HOG detector draws around the same face, for dlib's shape
    * predictor, which was trained on HOG boxes: {@code (x + X w, y + Y h, W w, H h)}. Least
@@ -133,7 +137,9 @@ public final class FaceFinder implements AutoCloseable {
       return List.of(new Face(whole, null, Resize.to(image, size, size)));
     }
     for (FinderSettings.Attempt a : settings.attempts()) {
+      long t = StageTimes.start();
       Searched view = a.padded() ? Searched.padded(image) : new Searched(image, 0);
+      StageTimes.add(Stage.DETECT, t);
       List<Detection> found = select(detect(a, view.image(), settings), settings,
           view.image().width(), view.image().height());
       if (!found.isEmpty()) {
@@ -169,17 +175,28 @@ public final class FaceFinder implements AutoCloseable {
    */
   private List<Detection> detect(FinderSettings.Attempt a, RgbImage image,
       FinderSettings settings) {
+    long t = StageTimes.start();
     if (a.detector() != FinderSettings.Detector.HOG) {
-      return detector(a.detector()).detect(image, a.minScore());
+      List<Detection> found = detector(a.detector()).detect(image, a.minScore());
+      StageTimes.add(Stage.DETECT, t);
+      return found;
     }
     int longer = Math.max(image.width(), image.height());
     double scale = Math.min(1.0, (double) settings.scanSide() / longer);
+    // the padded look seeks a face that filled the crop, half the padded image: in a scan of
+    // PADDED_UPSAMPLE_BELOW px or more it is already twice the window, and doubling would only
+    // quadruple the cost on every faceless photo
+    int upsample = a.padded() && longer * scale >= PADDED_UPSAMPLE_BELOW ? 0 : a.upsample();
     if (scale == 1) {
-      return hog.withUpsample(a.upsample()).detect(image, a.minScore());
+      List<Detection> found = hog.withUpsample(upsample).detect(image, a.minScore());
+      StageTimes.add(Stage.DETECT, t);
+      return found;
     }
     RgbImage scan = Resize.to(image, Math.max(1, (int) Math.round(image.width() * scale)),
         Math.max(1, (int) Math.round(image.height() * scale)));
-    List<Detection> found = hog.withUpsample(a.upsample()).detect(scan, a.minScore());
+    t = StageTimes.add(Stage.RESIZE, t);
+    List<Detection> found = hog.withUpsample(upsample).detect(scan, a.minScore());
+    StageTimes.add(Stage.DETECT, t);
     double sx = (double) image.width() / scan.width();
     double sy = (double) image.height() / scan.height();
     List<Detection> out = new ArrayList<>(found.size());
@@ -199,9 +216,16 @@ public final class FaceFinder implements AutoCloseable {
         return new Face(d, null, FaceAligner.crop(image, d, model.inputSize(),
             d.source() == Detection.Source.WHOLE_IMAGE ? 0 : settings.cropMargin()));
       case LANDMARKS:
+        long t = StageTimes.start();
         Landmarks lm = landmarks(image, d, by, settings);
+        t = StageTimes.add(Stage.LANDMARKS, t);
         // null: the box missed the image, so there is no face to cut
-        return lm == null ? null : new Face(d, lm, FaceAligner.chip(image, lm, model));
+        if (lm == null) {
+          return null;
+        }
+        Face face = new Face(d, lm, FaceAligner.chip(image, lm, model));
+        StageTimes.add(Stage.CHIP, t);
+        return face;
       default:
         throw new IllegalStateException(settings.alignment().toString());
     }

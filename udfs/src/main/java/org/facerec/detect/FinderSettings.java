@@ -14,7 +14,7 @@ import org.facerec.model.FaceModel;
  * image is called faceless (each measured; see the README's face-finding table): the detector
  * upsampled once more for small faces; the image padded by half its longer side with its edge
  * pixels, so that a tight face crop looks like a photo again; and, after dlib's HOG detector, the
- * SSD on the padded image at a high score.
+ * SSD at a high score on the image, then on the padded image.
  *
  * @param detector the detector tried first
  * @param minScore a box of {@code detector} must score above this: for HOG dlib's SVM margin
@@ -98,7 +98,8 @@ public record FinderSettings(Detector detector, double minScore, double minFaceS
    * One look for faces.
    *
    * @param detector which detector
-   * @param upsample HOG only: how often the image is doubled first
+   * @param upsample HOG only: how often the image is doubled first (on a padded image only
+   *     where its scan is small: {@link FaceFinder#PADDED_UPSAMPLE_BELOW})
    * @param padded whether the image is padded by half its longer side with its edge pixels
    * @param minScore the detector's minimum score for this look
    */
@@ -144,13 +145,13 @@ public record FinderSettings(Detector detector, double minScore, double minFaceS
 
   /**
    * The shipped face finding: dlib's HOG detector at its own threshold and dlib's shape
-   * predictor (dlib's pipeline, whose chips the encoder was trained on), the largest face, with
-   * the second chances, chips for the default encoder.
+   * predictor (dlib's pipeline, whose chips the encoder was trained on), faces of 20 px and
+   * more, the one nearest the centre, with the second chances, chips for the default encoder.
    */
   public static FinderSettings defaults() {
-    return new FinderSettings(Detector.HOG, DlibHogDetector.DEFAULT_MIN_SCORE, 0, Select.LARGEST,
-        Fallback.NONE, Alignment.LANDMARKS, Landmarks68.DLIB, FaceModel.DEFAULT.id(),
-        FaceAligner.DEFAULT_CROP_MARGIN, 2, 0, 800, true, 0.8);
+    return new FinderSettings(Detector.HOG, DlibHogDetector.DEFAULT_MIN_SCORE, 20,
+        Select.NEAREST_CENTRE, Fallback.NONE, Alignment.LANDMARKS, Landmarks68.DLIB,
+        FaceModel.DEFAULT.id(), FaceAligner.DEFAULT_CROP_MARGIN, 2, 0, 800, true, 0.8);
   }
 
   /**
@@ -174,8 +175,9 @@ public record FinderSettings(Detector detector, double minScore, double minFaceS
       out.add(new Attempt(detector, more, false, minScore)); // smaller faces
     }
     out.add(new Attempt(detector, hog ? more : 0, true, minScore)); // a tight crop
-    if (hog) {
-      out.add(new Attempt(Detector.SSD, 0, true, secondChanceMinScore)); // the other detector
+    if (hog) { // the other detector: turned and blurred faces HOG misses, then on a tight crop
+      out.add(new Attempt(Detector.SSD, 0, false, secondChanceMinScore));
+      out.add(new Attempt(Detector.SSD, 0, true, secondChanceMinScore));
     }
     return out;
   }

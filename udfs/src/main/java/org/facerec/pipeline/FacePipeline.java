@@ -21,6 +21,7 @@ import org.facerec.image.RgbImage;
 import org.facerec.model.Adapter;
 import org.facerec.model.FaceEncoder;
 import org.facerec.model.FaceModel;
+import org.facerec.pipeline.StageTimes.Stage;
 
 /**
  * Image bytes in, a {@link FaceResult} out: hash, decode (with the input guards), shrink for
@@ -116,6 +117,7 @@ public final class FacePipeline implements AutoCloseable {
    * the encoder for all their chips).
    */
   public List<FaceResult> process(List<Input> inputs) {
+    StageTimes.images(inputs.size());
     List<Work> batch = new ArrayList<>(inputs.size());
     for (Input in : inputs) {
       batch.add(prepare(in));
@@ -162,14 +164,17 @@ public final class FacePipeline implements AutoCloseable {
 
   private Work prepare(Input in) {
     Work w = new Work();
+    long t = StageTimes.start();
     if (in.bytes() != null) {
       w.sha = sha256(in.bytes());
+      t = StageTimes.add(Stage.HASH, t);
       if (w.sha.equals(in.knownSha256())) {
         w.status = FaceStatus.UNCHANGED;
         return w;
       }
     }
     ImageDecoder.Decoded decoded = decode(in);
+    t = StageTimes.add(Stage.DECODE, t);
     if (!decoded.ok()) {
       w.fail(FaceStatus.BAD_IMAGE, decoded.error());
       return w;
@@ -178,6 +183,7 @@ public final class FacePipeline implements AutoCloseable {
     w.box = new int[] {0, 0, img.width(), img.height()};
     if (!options.detects()) {
       w.chip = options.framing().apply(img, models.encoder().faceModel().inputSize());
+      StageTimes.add(Stage.CHIP, t);
       return w;
     }
     int longer = Math.max(img.width(), img.height());
@@ -185,6 +191,7 @@ public final class FacePipeline implements AutoCloseable {
       w.scale = (double) longer / options.maxSide();
       img = Resize.to(img, (int) Math.round(img.width() / w.scale),
           (int) Math.round(img.height() / w.scale));
+      StageTimes.add(Stage.RESIZE, t);
     }
     w.image = img;
     return w;
@@ -255,7 +262,7 @@ public final class FacePipeline implements AutoCloseable {
   static String noFace(FinderSettings f) {
     String tried = f.detector().name().toLowerCase(Locale.ROOT) + (f.secondChances()
         ? " with its second chances (upsampled, padded" + (f.detector()
-            == FinderSettings.Detector.HOG ? ", the SSD" : "") + ")" : "");
+            == FinderSettings.Detector.HOG ? ", the SSD on the image and padded" : "") + ")" : "");
     return String.format(Locale.ROOT, "no face found (%s; minimum score %s, minimum size %.0f "
         + "px)", tried, f.minScore(), f.minFaceSize());
   }
@@ -275,6 +282,7 @@ public final class FacePipeline implements AutoCloseable {
     if (chips.isEmpty()) {
       return;
     }
+    long t = StageTimes.start();
     try {
       List<float[]> out = predictor().batchPredict(chips);
       FaceModel model = models.encoder().faceModel();
@@ -283,6 +291,7 @@ public final class FacePipeline implements AutoCloseable {
             ? model.combine(out.get(2 * i), out.get(2 * i + 1)) : out.get(i);
         todo.get(i).embedding = adapter == null ? e : adapter.apply(e);
       }
+      StageTimes.add(Stage.ENCODE, t);
     } catch (TranslateException e) {
       throw new IllegalStateException("encoding a batch of " + chips.size() + " failed", e);
     }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.facerec.detect.FaceFinder;
@@ -59,7 +60,11 @@ public final class ModelHolder {
    * CPU. DJL alone would pick GPU 0 whenever CUDA is visible, piling every task onto one card.
    */
   public static Device taskDevice() {
-    TaskContext tc = TaskContext.get();
+    return taskDevice(TaskContext.get(), ModelHolder::cudaDevices);
+  }
+
+  /** {@link #taskDevice()} for {@code tc}, with {@code gpus} counting the engine's CUDA devices. */
+  static Device taskDevice(TaskContext tc, IntSupplier gpus) {
     if (tc == null) {
       return Device.cpu();
     }
@@ -68,14 +73,17 @@ public final class ModelHolder {
       return Device.cpu();
     }
     String address = gpu.get().addresses()[0];
-    Torch.configure();
-    int gpus = Engine.getEngine("PyTorch").getGpuCount();
-    if (gpus == 0) {
+    if (gpus.getAsInt() == 0) {
       LOG.warn("task was given GPU {} but this PyTorch build has no CUDA; using the CPU "
           + "(build with -Pgpu for the CUDA native library)", address);
       return Device.cpu();
     }
     return Device.gpu(Integer.parseInt(address.trim()));
+  }
+
+  private static int cudaDevices() {
+    Torch.configure();
+    return Engine.getEngine("PyTorch").getGpuCount();
   }
 
   /** Intra-op threads for this task: the setting if positive, else the task's CPUs. */

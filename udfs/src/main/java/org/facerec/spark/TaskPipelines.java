@@ -5,6 +5,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.TaskCompletionListener;
 import org.facerec.detect.FaceFinder;
+import org.facerec.model.Adapter;
 import org.facerec.model.ModelWeights;
 import org.facerec.pipeline.EncodeOptions;
 import org.facerec.pipeline.FacePipeline;
@@ -21,19 +22,23 @@ public final class TaskPipelines implements Serializable {
   private final Broadcast<ModelWeights> weights;
   private final Broadcast<FaceFinder.Weights> finderWeights;
   private final EncodeOptions options;
+  private final Adapter adapter;
 
   /**
    * @param finderWeights the detector and landmark weights; null when {@code options} detect no
    *     faces
+   * @param adapter applied to every encoding after the mirror average (about 66 KB, shipped with
+   *     the task); null: none
    */
   public TaskPipelines(Broadcast<ModelWeights> weights,
-      Broadcast<FaceFinder.Weights> finderWeights, EncodeOptions options) {
+      Broadcast<FaceFinder.Weights> finderWeights, EncodeOptions options, Adapter adapter) {
     if (options.detects() && finderWeights == null) {
       throw new IllegalArgumentException("face detection needs the detector weights");
     }
     this.weights = weights;
     this.finderWeights = finderWeights;
     this.options = options;
+    this.adapter = adapter;
   }
 
   public EncodeOptions options() {
@@ -50,7 +55,7 @@ public final class TaskPipelines implements Serializable {
           ModelHolder.configureThreads(options.threads());
           return ModelHolder.encoder(weights.value(), ModelHolder.taskDevice());
         },
-        () -> ModelHolder.finder(finderWeights.value(), ModelHolder.taskDevice())));
+        () -> ModelHolder.finder(finderWeights.value(), ModelHolder.taskDevice())), adapter);
     TaskContext tc = TaskContext.get();
     if (tc != null) {
       tc.addTaskCompletionListener((TaskCompletionListener) ctx -> p.close());
