@@ -228,8 +228,10 @@ public final class DeltaTables {
   public static long replace(SparkSession spark, String path, Dataset<Row> rows,
       String replaceWhere, Map<String, String> conf) throws IOException {
     return commit(path, () -> withConf(spark, conf, () -> {
+      // mergeSchema: a run decided by a head adds p_same and p_threshold to a history begun
+      // without one (and a run without a head leaves them null)
       rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", replaceWhere)
-          .save(path);
+          .option("mergeSchema", "true").save(path);
       return version(spark, path);
     }));
   }

@@ -1,6 +1,7 @@
 package org.facerec.jobs;
 
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
@@ -83,13 +84,20 @@ public record EventOutputs(String dir, String job) {
     tables.writeCsv(forPeople(decided), csv());
   }
 
+  /** What a run wrote into a history table: the summary's line, and the days of its rows. */
+  record HistoryWrite(String description, List<LocalDate> days) {
+    LocalDate lastDay() {
+      return days.get(days.size() - 1);
+    }
+  }
+
   /**
    * Writes the run's rows into the history table {@code history} (Delta, partitioned by
    * {@code day}: the date of {@code ts} where it is a time, else the run's date, UTC), in place
    * of that table's rows of the same days from the same {@code input}: a night re-run replaces
-   * its rows, never adds them twice. Returns what the summary says of it.
+   * its rows, never adds them twice.
    */
-  String writeHistory(Run run, String history, Dataset<Row> decided, String input)
+  HistoryWrite writeHistory(Run run, String history, Dataset<Row> decided, String input)
       throws IOException {
     LocalDate runDay = Instant.ofEpochMilli(run.startedAt()).atZone(ZoneOffset.UTC)
         .toLocalDate();
@@ -100,14 +108,27 @@ public record EventOutputs(String dir, String job) {
     Dataset<Row> rows = decided.withColumn(HISTORY_INPUT, lit(input))
         .withColumn(HISTORY_RUN_AT, lit(new Timestamp(run.startedAt())))
         .withColumn(HISTORY_DAY, day).cache();
-    List<String> days = rows.select(HISTORY_DAY).distinct().as(Encoders.DATE()).collectAsList()
-        .stream().map(Date::toString).sorted().toList();
+    List<LocalDate> days = rows.select(HISTORY_DAY).distinct().as(Encoders.DATE())
+        .collectAsList().stream().map(Date::toLocalDate).sorted().toList();
     String where = (days.isEmpty() ? "false" : HISTORY_DAY + " IN (" + days.stream()
         .map(d -> "DATE'" + d + "'").collect(Collectors.joining(", ")) + ")") + " AND "
         + HISTORY_INPUT + " = '" + input.replace("\\", "\\\\").replace("'", "\\'") + "'";
     long version = run.tables().replace(history, rows, where, HISTORY_DAY);
-    return history + " version " + version + " (" + rows.count() + " rows; days "
-        + String.join(", ", days) + ")";
+    return new HistoryWrite(history + " version " + version + " (" + rows.count()
+        + " rows; days " + days.stream().map(LocalDate::toString)
+        .collect(Collectors.joining(", ")) + ")", days.isEmpty() ? List.of(runDay) : days);
+  }
+
+  /**
+   * The history's UNKNOWN faces, every input's, of the {@code days} days up to {@code last}
+   * (the night a run wrote: a re-run of an old night looks back from that night).
+   */
+  static Dataset<Row> unknownSince(Run run, String history, LocalDate last, int days)
+      throws IOException {
+    return run.tables().read(history, run.tables().version(history))
+        .filter(col(HISTORY_DAY).between(Date.valueOf(last.minusDays(days - 1L)),
+            Date.valueOf(last))
+            .and(col("decision").equalTo(org.facerec.match.Decision.UNKNOWN.name())));
   }
 
   /** The report's path, and where its lists are in full. */

@@ -60,10 +60,12 @@ public final class IdentifyJob {
 
   /**
    * Probes from a folder ({@code images}) or an access-log CSV ({@code log}); {@code asOf} and
-   * {@code history} as {@link VerifyJob.Request}'s.
+   * {@code history} as {@link VerifyJob.Request}'s; {@code sinceDays} (with a history): the
+   * report's recurring strangers are grouped from the history's UNKNOWN faces of that many
+   * days, this run's included, instead of this run's alone.
    */
   public record Request(String images, String log, String imagesRoot, String table,
-      String out, String asOf, String history) {}
+      String out, String asOf, String history, Integer sinceDays) {}
 
   private IdentifyJob() {}
 
@@ -95,9 +97,17 @@ public final class IdentifyJob {
     outputs.write(run.tables(), decided);
     Map<String, String> facts = run.facts();
     facts.put("residents table", snapshot.describe(req.table()));
+    Dataset<Row> strangers = null;
     if (req.history() != null) {
-      facts.put("history", outputs.writeHistory(run, req.history(), decided,
-          req.images() != null ? req.images() : req.log()));
+      EventOutputs.HistoryWrite night = outputs.writeHistory(run, req.history(), decided,
+          req.images() != null ? req.images() : req.log());
+      facts.put("history", night.description());
+      if (req.sinceDays() != null) {
+        strangers = EventOutputs.unknownSince(run, req.history(), night.lastDay(),
+            req.sinceDays());
+        facts.put("strangers grouped over", night.lastDay().minusDays(req.sinceDays() - 1L)
+            + " to " + night.lastDay() + " (" + req.history() + ")");
+      }
     }
     if (head != null) {
       facts.put("decided by", head.kind().label() + " head, on the nearest resident: "
@@ -114,7 +124,7 @@ public final class IdentifyJob {
     inputs.put(req.images() != null ? "images" : "access log",
         req.images() != null ? req.images() : req.log());
     inputs.put("residents table", req.table());
-    run.reports(residents).identify(s.forReport(inputs, run.startedAt()), decided,
+    run.reports(residents).identify(s.forReport(inputs, run.startedAt()), decided, strangers,
         outputs.reportFiles());
     return s;
   }

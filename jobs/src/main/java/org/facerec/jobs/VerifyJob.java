@@ -91,7 +91,8 @@ public final class VerifyJob {
     Map<String, String> facts = run.facts();
     facts.put("residents table", snapshot.describe(req.table()));
     if (req.history() != null) {
-      facts.put("history", outputs.writeHistory(run, req.history(), decided, req.events()));
+      facts.put("history",
+          outputs.writeHistory(run, req.history(), decided, req.events()).description());
     }
     if (head != null) {
       facts.put("decided by", head.kind().label() + " head: " + Heads.rule(head));

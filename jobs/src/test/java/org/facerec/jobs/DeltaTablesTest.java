@@ -141,6 +141,59 @@ class DeltaTablesTest extends SparkTest {
     }
     assertThat(parquet(verifyHistory).count())
         .isEqualTo(parquet(dir.resolve("history/v0/verify.parquet")).count());
+
+    // a night decided by a head adds its columns to a history begun without one
+    Tables tables = new Tables(spark, new Protection(EncryptionConfig.OFF), CommitMode.AUTO);
+    Dataset<Row> headNight = parquet(history).filter("input = '" + log + "'")
+        .withColumn("day", org.apache.spark.sql.functions.expr("date_add(day, 1)"))
+        .withColumn("p_same", org.apache.spark.sql.functions.lit(0.9));
+    tables.replace(history.toString(), headNight, "day = DATE'2017-11-21'", "day");
+    assertThat(parquet(history).filter("p_same IS NULL").count()).isEqualTo(2 * oneNight);
+    assertThat(parquet(history).filter("p_same = 0.9").count()).isEqualTo(oneNight);
+  }
+
+  @Test
+  void recurringStrangersSpanTheHistorysNightsSince() throws IOException {
+    Path table = dir.resolve("since/residents");
+    enroll(eight, table); // benoit and arnaud are not residents
+    Path history = dir.resolve("since/identify-history");
+    Path night1 = Files.writeString(dir.resolve("since/night-1.csv"), "event_id,image_path,ts\n"
+        + "n1-benoit,benoit.jpg,2017-11-20T07:58:12\n");
+    Path night2 = Files.writeString(dir.resolve("since/night-2.csv"), "event_id,image_path,ts\n"
+        + "n2-cam2,camera_2.jpg,2017-11-21T08:05:03\nn2-arnaud,arnaud.jpg,2017-11-21T08:09:00\n");
+    Path night40 = Files.writeString(dir.resolve("since/night-40.csv"),
+        "event_id,image_path,ts\nn40-benoit,benoit.jpg,2017-12-30T08:21:09\n");
+    for (Path night : List.of(night1, night2, night40)) {
+      ok("identify", "--log", night.toString(), "--images-root", images.toString(), "--table",
+          table.toString(), "--out", dir.resolve("since/out-" + night.getFileName()).toString(),
+          "--conf", CONF, "--history", history.toString());
+    }
+    long unknown = parquet(history).filter("decision = 'UNKNOWN'").count();
+    long unknownIn30Days = parquet(history)
+        .filter("decision = 'UNKNOWN' AND day <= DATE'2017-11-21'").count();
+    assertThat(unknownIn30Days).isBetween(2L, 3L); // benoit twice; arnaud unless he matched
+
+    // night 2 alone: each stranger seen once; over 30 days: benoit twice, on two nights
+    Path alone = dir.resolve("since/out-night-2.csv/identify-report.html");
+    assertThat(Files.readString(alone)).contains("0 seen more than once");
+    Result since = ok("identify", "--log", night2.toString(), "--images-root",
+        images.toString(), "--table", table.toString(), "--out",
+        dir.resolve("since/rerun").toString(), "--conf", CONF, "--history", history.toString(),
+        "--since", "30d");
+    assertThat(since.out()).contains("strangers grouped over: 2017-10-23 to 2017-11-21");
+    String report = Files.readString(dir.resolve("since/rerun/identify-report.html"))
+        .replace("<wbr/>", ""); // the page's line-break hints
+    // benoit on night 1 and night 2 (night 40 is out of the 30 days)
+    assertThat(report).contains(unknownIn30Days + " UNKNOWN faces in the history over the "
+        + "--since days").contains("1 seen more than once").contains("seen 2 times")
+        .contains("events: n1-benoit, n2-cam2").doesNotContain("n40-benoit");
+    // the re-run replaced night 2's rows: still one copy
+    assertThat(parquet(history).filter("decision = 'UNKNOWN'").count()).isEqualTo(unknown);
+
+    Result noHistory = facerec("identify", "--log", night2.toString(), "--table",
+        table.toString(), "--out", dir.resolve("since/x").toString(), "--since", "30d");
+    assertThat(noHistory.exitCode()).isEqualTo(2);
+    assertThat(noHistory.err()).contains("--since needs --history");
   }
 
   @Test
