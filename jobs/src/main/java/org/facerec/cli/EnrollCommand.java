@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "enroll", mixinStandardHelpOptions = true,
-    description = {"Encodes residents' photos into a Parquet residents table.",
+    description = {"Encodes residents' photos into the residents table (Delta).",
         "Layouts: ROOT/<resident_id>/*.jpg, flat ROOT/<resident_id>.jpg, or a manifest CSV "
             + "resident_id,path. Re-runs add only what changed."})
 final class EnrollCommand implements Callable<Integer> {
@@ -32,7 +32,8 @@ final class EnrollCommand implements Callable<Integer> {
   String imagesRoot;
 
   @Option(names = "--table", required = true, paramLabel = "DIR",
-      description = "The residents table (Parquet folder), created or updated.")
+      description = "The residents table (Delta), created or updated: only what changed is "
+          + "written, as a new version.")
   String table;
 
   @Option(names = "--out", paramLabel = "DIR",

@@ -29,11 +29,17 @@ final class EraseCommand implements Callable<Integer> {
           + "identify.* and " + EnrollOutputs.CSV + " are rewritten.")
   List<String> outs = new ArrayList<>();
 
+  @Option(names = "--history", arity = "1..*", paramLabel = "TABLE",
+      description = "History tables of verify or identify --history: their rows naming the "
+          + "residents are deleted, with the files that held them.")
+  List<String> histories = new ArrayList<>();
+
   @Mixin
   CommonOptions common;
 
   @Override
   public Integer call() throws Exception {
-    return common.run(run -> EraseJob.run(run, new EraseJob.Request(residents, table, outs)));
+    return common.run(run -> EraseJob.run(run, new EraseJob.Request(residents, table, outs,
+        histories)));
   }
 }

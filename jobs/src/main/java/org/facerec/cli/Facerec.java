@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     description = "Face recognition as Spark batch jobs.",
     subcommands = {EnrollCommand.class, VerifyCommand.class, IdentifyCommand.class,
         EmbedCommand.class, ShowCommand.class, EraseCommand.class, EvaluateCommand.class,
-        CalibrateCommand.class, QueryCommand.class, TrainCommand.class})
+        CalibrateCommand.class, QueryCommand.class, TrainCommand.class, UpgradeCommand.class})
 public final class Facerec implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

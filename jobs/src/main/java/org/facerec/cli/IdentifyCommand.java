@@ -34,6 +34,11 @@ final class IdentifyCommand implements Callable<Integer> {
   @Option(names = "--top-k", paramLabel = "K", description = "Residents reported per image.")
   Integer topK;
 
+  @Option(names = "--since", paramLabel = "DAYS",
+      description = "With --history: the report's recurring strangers span the history's "
+          + "UNKNOWN faces of the last DAYS days (30d or 30), this run's included.")
+  String since;
+
   @Mixin
   CommonOptions common;
 
@@ -42,9 +47,23 @@ final class IdentifyCommand implements Callable<Integer> {
     if (topK != null && topK < 1) {
       throw common.usage("--top-k must be at least 1");
     }
+    Integer sinceDays = since == null ? null : days(since);
+    if (sinceDays != null && residents.history == null) {
+      throw common.usage("--since needs --history: the nights it spans are in that table");
+    }
     Map<String, String> options = topK == null ? Map.of()
         : Map.of(Settings.TOP_K, Integer.toString(topK));
     return common.run(options, run -> IdentifyJob.run(run, new IdentifyJob.Request(
-        source.images, source.log, residents.imagesRoot, residents.table, residents.out)));
+        source.images, source.log, residents.imagesRoot, residents.table, residents.out,
+        residents.asOf, residents.history, sinceDays)));
+  }
+
+  private int days(String value) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,5})d?").matcher(value);
+    if (!m.matches() || Integer.parseInt(m.group(1)) < 1) {
+      throw common.usage("--since takes a number of days, at least 1 (30d or 30), not '"
+          + value + "'");
+    }
+    return Integer.parseInt(m.group(1));
   }
 }

@@ -44,6 +44,7 @@ final class VerifyCommand implements Callable<Integer> {
       options.put(Settings.RANK_MARGIN, rankMargin);
     }
     return common.run(options, run -> VerifyJob.run(run, new VerifyJob.Request(events,
-        residents.imagesRoot, residents.table, residents.out)));
+        residents.imagesRoot, residents.table, residents.out, residents.asOf,
+        residents.history)));
   }
 }

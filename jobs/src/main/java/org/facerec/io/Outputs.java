@@ -210,6 +210,24 @@ public final class Outputs {
   }
 
   /**
+   * Deletes a pointer table's pointer and version folders from {@code table}, once it is a Delta
+   * table (see {@link Tables#upgrade}): the pointer first, so that no reader follows it after.
+   */
+  static void dropPointerVersions(FileSystem fs, Path table) throws IOException {
+    Path pointer = new Path(table, POINTER);
+    if (fs.exists(pointer)) {
+      fs.delete(pointer, false);
+    }
+    try {
+      for (FileStatus st : fs.listStatus(table, p -> p.getName().startsWith(VERSION_PREFIX))) {
+        fs.delete(st.getPath(), true);
+      }
+    } catch (FileNotFoundException e) {
+      // no folder: nothing to drop
+    }
+  }
+
+  /**
    * The version folder a table's pointer names, or null when the table has no pointer (it is a
    * plain Parquet folder).
    */
@@ -282,6 +300,12 @@ public final class Outputs {
           + " (the next write of it replaces it)", target, found.getPath().getName());
     }
     return found == null ? null : found.getPath();
+  }
+
+  /** {@link #sweep} for a table committed otherwise (a Delta table's commit). */
+  static void sweep(SparkSession spark, String dest) throws IOException {
+    Path target = Inputs.qualified(spark, dest);
+    sweep(target.getFileSystem(conf(spark)), target, dest);
   }
 
   /**

@@ -19,8 +19,10 @@ import org.facerec.config.EncryptionConfig;
  * properties-driven crypto factory and a KMS client) of {@code embedding}, and of
  * {@code image_path} when asked, in every table the jobs write, as {@code facerec.encryption.*}
  * says. Keys never pass through here: the KMS client wraps and unwraps the files' data keys with
- * master keys it holds. The options go with each read and write, not into the session, so that
- * one run's choice does not leak into the next.
+ * master keys it holds. The options go with each read and write of a folder table, not into the
+ * session, so that one run's choice does not leak into the next; Delta's reader and writer take no
+ * such options, so for Delta tables they are set in the session for the run's reads (until
+ * {@link Tables#close}) and for each write ({@link #deltaWriteConf}), then taken out again.
  */
 public final class Protection {
   public static final String CRYPTO_FACTORY =
@@ -87,6 +89,27 @@ public final class Protection {
     o.put("parquet.encryption.footer.key", footerKey);
     o.put("parquet.encryption.column.keys", columnKey + ":" + String.join(",", leaves));
     o.put("parquet.encryption.plaintext.footer", Boolean.toString(plaintextFooter));
+    return o;
+  }
+
+  /**
+   * {@link #readOptions} as session settings, for reading Delta tables (Delta passes no data
+   * source options to its Parquet reader, but the session's settings reach it).
+   */
+  public Map<String, String> deltaReadConf() {
+    return deltaConf(readOptions);
+  }
+
+  /** {@link #writeOptions} as session settings, for writing a Delta table of {@code schema}. */
+  public Map<String, String> deltaWriteConf(StructType schema) {
+    return deltaConf(writeOptions(schema));
+  }
+
+  private static Map<String, String> deltaConf(Map<String, String> options) {
+    Map<String, String> o = new LinkedHashMap<>(options);
+    if (o.containsKey("parquet.crypto.factory.class")) {
+      o.put("parquet.crypto.factory.class", ProtectedColumnsCrypto.class.getName());
+    }
     return o;
   }
 

@@ -31,7 +31,9 @@ import org.facerec.pipeline.FaceStatus;
  * are keyed by resident, path and content hash: a re-run over the same inputs re-encodes nothing
  * and changes nothing; a new or changed photo is (re-)encoded and replaces its path's row; the
  * same content under a second path is kept as a {@code DUPLICATE} row. {@code replace} drops
- * residents' rows before enrolling them afresh, {@code remove} deletes residents.
+ * residents' rows before enrolling them afresh, {@code remove} deletes residents. The table after
+ * the run is computed whole, as before, but committed as one MERGE of the rows that differ from
+ * the version read: adding photos writes only their rows.
  */
 public final class EnrollJob {
   /** Where the photos come from: a folder, or a manifest CSV {@code resident_id,path}. */
@@ -41,7 +43,10 @@ public final class EnrollJob {
   private EnrollJob() {}
 
   public static Summary run(Run run, Request req) throws IOException {
-    Dataset<Row> existing = existing(run, req.table());
+    // the version read is the version merged into: a writer committing meanwhile is a conflict
+    long readVersion = run.tables().upgrade(req.table(), ResidentsTable.SCHEMA);
+    Dataset<Row> before = existing(run, req.table(), readVersion);
+    Dataset<Row> existing = before;
     List<String> dropped = new ArrayList<>(req.remove());
     dropped.addAll(req.replace());
     if (!dropped.isEmpty()) {
@@ -56,13 +61,14 @@ public final class EnrollJob {
       counts.putAll(Summary.countBy(encoded, "status"));
       all = merge(run, existing, encoded);
     }
-    Dataset<Row> table = ResidentsTable.inOrder(all).cache();
-    run.tables().write(table, req.table());
-    Dataset<Row> written = run.tables().read(req.table());
+    long version = run.tables().merge(req.table(), ResidentsTable.SCHEMA, before,
+        all.select(ResidentsTable.columns()), ResidentsTable.KEYS, readVersion);
+    Dataset<Row> written = ResidentsTable.read(run.tables(), req.table(), version);
     run.tables().writeCsv(Tables.forPeople(ResidentsTable.inOrder(written)), req.csvOut());
     long processed = counts.values().stream().mapToLong(Long::longValue).sum();
-    return new Summary("enroll", counts, processed, run.elapsedSeconds(),
-        facts(run, req, written));
+    Map<String, String> facts = facts(run, req, written);
+    facts.put(ResidentsTable.VERSION_COLUMN, Long.toString(version));
+    return new Summary("enroll", counts, processed, run.elapsedSeconds(), facts);
   }
 
   /** The inputs joined to the table's hashes and encoded: unchanged content is not decoded. */
@@ -117,12 +123,15 @@ public final class EnrollJob {
         .and(a.col("image_path").eqNullSafe(b.col("image_path")));
   }
 
-  /** The current table, or an empty one; refuses a table of another model. */
-  private static Dataset<Row> existing(Run run, String table) throws IOException {
-    Dataset<Row> t = ResidentsTable.readIfExists(run.tables(), table);
-    if (t == null) {
+  /**
+   * The table as of {@code version}, or an empty one (version -1: no table); refuses a table of
+   * another model.
+   */
+  private static Dataset<Row> existing(Run run, String table, long version) throws IOException {
+    if (version < 0) {
       return run.spark().createDataFrame(List.of(), ResidentsTable.SCHEMA);
     }
+    Dataset<Row> t = ResidentsTable.read(run.tables(), table, version);
     ModelCheck.require(t, table, run.model().id());
     return t.select(ResidentsTable.columns());
   }

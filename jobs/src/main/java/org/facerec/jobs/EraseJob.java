@@ -34,17 +34,20 @@ import org.facerec.pipeline.FaceStatus;
  *       names and photos; the next run of the job writes new ones).
  * </ul>
  *
- * Each table is rewritten through {@link org.facerec.io.Outputs}: new files, the old ones deleted
- * after the commit (and any leftovers of crashed runs with them), so that no file holds the rows
- * any more. Re-running verify or identify recomputes the other residents' events that were
- * removed.
+ * The residents table (Delta) loses the rows by a delete that rewrites the files holding them,
+ * then a VACUUM without retention deletes every file its latest version does not use (so the
+ * earlier versions, which still held the rows, can no longer be read); the outputs are rewritten
+ * through {@link org.facerec.io.Outputs}: new files, the old ones deleted after the commit. Any
+ * leftovers of crashed runs go with them, so that no file holds the rows any more. Re-running
+ * verify or identify recomputes the other residents' events that were removed.
  */
 public final class EraseJob {
   /**
    * @param outs output folders of verify / identify / enroll (their verify.*, identify.* and
    *     enroll.csv are rewritten when present)
    */
-  public record Request(List<String> residents, String table, List<String> outs) {}
+  public record Request(List<String> residents, String table, List<String> outs,
+      List<String> histories) {}
 
   private EraseJob() {}
 
@@ -57,6 +60,9 @@ public final class EraseJob {
     Dataset<Row> residents = e.residentsTable(req.table(), enrollCsv);
     for (String out : req.outs()) {
       e.outputFolder(out, residents, enrollCsv);
+    }
+    for (String history : req.histories()) {
+      e.history(history);
     }
     e.facts.put("erased", String.join(",", req.residents()));
     return new Summary("erase", e.counts, 0, run.elapsedSeconds(), e.facts);
@@ -76,26 +82,62 @@ public final class EraseJob {
       this.ids = ids;
     }
 
-    /** Rewrites the residents table and its CSV copy; returns the table rewritten. */
+    /**
+     * Deletes their rows from the residents table, then every file of it that held them
+     * (old versions' files: their versions become unreadable), and rewrites its CSV copy;
+     * returns the table after.
+     */
     Dataset<Row> residentsTable(String path, String enrollCsv) throws IOException {
-      Dataset<Row> table = ResidentsTable.readIfExists(tables, path);
-      if (table == null) {
+      long version = tables.upgrade(path, ResidentsTable.SCHEMA);
+      if (version < 0) {
         throw new IOException("residents table " + path + " does not exist");
       }
+      Dataset<Row> table = ResidentsTable.read(tables, path, version);
       Column theirs = names(col("resident_id"), ids);
       List<String> photos = table.filter(theirs.and(col("content_sha256").isNotNull()))
           .select("content_sha256").distinct().as(Encoders.STRING()).collectAsList();
       Column repeatsTheirs = col("status").equalTo(FaceStatus.DUPLICATE.name())
           .and(names(col("content_sha256"), photos.toArray()));
-      Dataset<Row> kept =
-          ResidentsTable.inOrder(table.filter(theirs.or(repeatsTheirs).unary_$bang())).cache();
-      long removed = table.count() - kept.count();
-      tables.write(kept, path);
+      Dataset<Row> gone = table.filter(theirs.or(repeatsTheirs)).select(ResidentsTable.KEYS
+          .stream().map(c -> col(c)).toArray(Column[]::new)).cache();
+      long removed = gone.count();
+      tables.erase(path, ResidentsTable.SCHEMA, gone, ResidentsTable.KEYS);
       counts.put("residents rows removed", removed);
-      facts.put("rewritten", path);
+      facts.put("rewritten", path + " (version " + tables.version(path) + "; the files of "
+          + "earlier versions deleted)");
       Dataset<Row> residents = tables.read(path);
       rewriteEnrollCsv(residents, enrollCsv);
       return residents;
+    }
+
+    /**
+     * Deletes from a history table of verify or identify ({@code --history}) the rows that name
+     * them, as from those jobs' tables, then the files that held them.
+     */
+    void history(String path) throws IOException {
+      if (!tables.isDelta(path)) {
+        throw new IOException(path + " is not a history table (a Delta table)");
+      }
+      Dataset<Row> h = tables.read(path, tables.version(path));
+      List<String> columns = java.util.Arrays.asList(h.columns());
+      Column theirs = lit(false);
+      for (String c : List.of("claimed_id", "nearest_id", "identity")) {
+        if (columns.contains(c)) {
+          theirs = theirs.or(names(col(c), ids));
+        }
+      }
+      if (columns.contains("candidates")) {
+        theirs = theirs.or(coalesce(exists(col("candidates"),
+            c -> c.getField("resident_id").isin(ids)), lit(false)));
+      }
+      List<String> keys = List.of("event_id", "image_path", EventOutputs.HISTORY_INPUT,
+          EventOutputs.HISTORY_DAY, EventOutputs.HISTORY_RUN_AT);
+      Dataset<Row> gone = h.filter(theirs).select(keys.stream().map(k -> col(k))
+          .toArray(Column[]::new)).cache();
+      long removed = gone.count();
+      tables.erase(path, h.schema(), gone, keys);
+      counts.merge("history rows removed", removed, Long::sum);
+      facts.merge("rewritten", path, (a, b) -> a + ", " + b);
     }
 
     /** Rewrites the outputs in {@code out}, deletes its reports. */

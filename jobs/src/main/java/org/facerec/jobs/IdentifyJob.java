@@ -50,16 +50,22 @@ public final class IdentifyJob {
       .add("candidates", DataTypes.createArrayType(Matches.CANDIDATE, false), true)
       .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), true)
       .add("face_box", DataTypes.createArrayType(DataTypes.IntegerType, false), true)
-      .add("face_score", DataTypes.FloatType, true);
+      .add("face_score", DataTypes.FloatType, true)
+      .add(ResidentsTable.VERSION_COLUMN, DataTypes.LongType, true);
 
   /** The output columns; with a head, also p_same and p_threshold ({@link Heads#schema}). */
   public static StructType output(boolean head) {
     return head ? Heads.schema(OUTPUT) : OUTPUT;
   }
 
-  /** Probes from a folder ({@code images}) or an access-log CSV ({@code log}). */
+  /**
+   * Probes from a folder ({@code images}) or an access-log CSV ({@code log}); {@code asOf} and
+   * {@code history} as {@link VerifyJob.Request}'s; {@code sinceDays} (with a history): the
+   * report's recurring strangers are grouped from the history's UNKNOWN faces of that many
+   * days, this run's included, instead of this run's alone.
+   */
   public record Request(String images, String log, String imagesRoot, String table,
-      String out) {}
+      String out, String asOf, String history, Integer sinceDays) {}
 
   private IdentifyJob() {}
 
@@ -67,7 +73,9 @@ public final class IdentifyJob {
     EventOutputs outputs = EventOutputs.identify(req.out());
     int k = run.config().identify().topK();
     PairHead head = run.config().model().head();
-    Dataset<Row> residents = ResidentsTable.usable(run.tables(), req.table(), run.model().id());
+    ResidentsTable.Snapshot snapshot = ResidentsTable.usable(run.tables(), req.table(),
+        run.model().id(), req.asOf());
+    Dataset<Row> residents = snapshot.rows();
     // the key must be unique per probe even when event ids repeat: the path makes it so
     Dataset<Row> probes = run.encode(probes(run, req), FaceConfig.IDENTIFY, null)
         .withColumn("probe_key", concat_ws("\u0000", col("event_id"), col(Inputs.IMAGE_PATH)))
@@ -81,14 +89,26 @@ public final class IdentifyJob {
         .drop(nearest.col("probe_key"))
         // the head compares the probe with the nearest resident's photos: with a head, the
         // residents' encodings are broadcast whatever facerec.identify.broadcast-max-rows says
-        .map(new Decide(run.threshold(), run.model().id(), head, head == null ? null
-            : Matching.broadcast(residents, run.model().embeddingSize())),
+        .map(new Decide(run.threshold(), run.model().id(), snapshot.version(), head,
+            head == null ? null : Matching.broadcast(residents, run.model().embeddingSize())),
             Encoders.row(output(head != null)))
         .orderBy("event_id", "image_path").cache();
 
     outputs.write(run.tables(), decided);
-
     Map<String, String> facts = run.facts();
+    facts.put("residents table", snapshot.describe(req.table()));
+    Dataset<Row> strangers = null;
+    if (req.history() != null) {
+      EventOutputs.HistoryWrite night = outputs.writeHistory(run, req.history(), decided,
+          req.images() != null ? req.images() : req.log());
+      facts.put("history", night.description());
+      if (req.sinceDays() != null) {
+        strangers = EventOutputs.unknownSince(run, req.history(), night.lastDay(),
+            req.sinceDays());
+        facts.put("strangers grouped over", night.lastDay().minusDays(req.sinceDays() - 1L)
+            + " to " + night.lastDay() + " (" + req.history() + ")");
+      }
+    }
     if (head != null) {
       facts.put("decided by", head.kind().label() + " head, on the nearest resident: "
           + Heads.rule(head));
@@ -104,7 +124,7 @@ public final class IdentifyJob {
     inputs.put(req.images() != null ? "images" : "access log",
         req.images() != null ? req.images() : req.log());
     inputs.put("residents table", req.table());
-    run.reports(residents).identify(s.forReport(inputs, run.startedAt()), decided,
+    run.reports(residents).identify(s.forReport(inputs, run.startedAt()), decided, strangers,
         outputs.reportFiles());
     return s;
   }
@@ -128,6 +148,7 @@ public final class IdentifyJob {
     private static final long serialVersionUID = 1L;
     private final double threshold;
     private final String modelId;
+    private final Long residentsVersion;
     private final PairHead head;
     private final Broadcast<ResidentMatrix> residents;
     private transient Map<String, List<Integer>> rowsOf;
@@ -136,10 +157,11 @@ public final class IdentifyJob {
      * @param head the head that decides (null: the distance threshold)
      * @param residents with a head, the residents' encodings it compares the probe with
      */
-    Decide(double threshold, String modelId, PairHead head,
+    Decide(double threshold, String modelId, Long residentsVersion, PairHead head,
         Broadcast<ResidentMatrix> residents) {
       this.threshold = threshold;
       this.modelId = modelId;
+      this.residentsVersion = residentsVersion;
       this.head = head;
       this.residents = residents;
     }
@@ -199,11 +221,12 @@ public final class IdentifyJob {
       if (head != null) {
         return RowFactory.create(r.getAs("event_id"), r.getAs("image_path"), r.getAs("ts"),
             identity, distance, pSame, decision, threshold, head.pThreshold(), modelId, error,
-            candidates, r.getAs("embedding"), r.getAs("face_box"), r.getAs("face_score"));
+            candidates, r.getAs("embedding"), r.getAs("face_box"), r.getAs("face_score"),
+            residentsVersion);
       }
       return RowFactory.create(r.getAs("event_id"), r.getAs("image_path"), r.getAs("ts"),
           identity, distance, decision, threshold, modelId, error, candidates,
-          r.getAs("embedding"), r.getAs("face_box"), r.getAs("face_score"));
+          r.getAs("embedding"), r.getAs("face_box"), r.getAs("face_score"), residentsVersion);
     }
   }
 }

@@ -95,6 +95,7 @@ public final class Run implements AutoCloseable {
   @Override
   public void close() {
     spark.sqlContext().clearCache();
+    tables.close();
   }
 
   static Column nullString() {

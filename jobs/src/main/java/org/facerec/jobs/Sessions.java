@@ -3,6 +3,7 @@ package org.facerec.jobs;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.facerec.io.DeltaTables;
 
 /**
  * One code path for both ways to run: under spark-submit the cluster's session already exists (or
@@ -20,6 +21,16 @@ public final class Sessions {
 
   public static SparkSession get(Map<String, String> sparkOverrides) {
     SparkSession.Builder b = SparkSession.builder().appName("facerec");
+    // facerec's tables are Delta tables: Delta's extension and catalog, beside any the user set
+    SparkConf given = new SparkConf();
+    String ext = given.get("spark.sql.extensions", "");
+    if (!ext.contains(DeltaTables.EXTENSION)) {
+      b.config("spark.sql.extensions", ext.isBlank() ? DeltaTables.EXTENSION
+          : ext + "," + DeltaTables.EXTENSION);
+    }
+    if (!given.contains("spark.sql.catalog.spark_catalog")) {
+      b.config("spark.sql.catalog.spark_catalog", DeltaTables.CATALOG);
+    }
     if (!underSparkSubmit() && !EmbeddedMaster.isLocal(sparkOverrides.get("spark.master"))) {
       // a cluster's master named on the command line: its executors get facerec's jar
       sparkOverrides = EmbeddedMaster.settings(sparkOverrides, EmbeddedMaster.codeSource());

@@ -168,7 +168,7 @@ public final class TrainJob {
   /** The usable encodings of a residents table of the run's (plain) model. */
   private static long fromTable(Run run, String table, Map<String, List<float[]>> people,
       Map<String, Long> counts) throws IOException {
-    Dataset<Row> t = ResidentsTable.usable(run.tables(), table, run.model().id())
+    Dataset<Row> t = ResidentsTable.usable(run.tables(), table, run.model().id(), null).rows()
         .filter(col("embedding").isNotNull()).select("resident_id", "embedding");
     long n = 0;
     for (Row r : t.collectAsList()) {

@@ -53,14 +53,20 @@ public final class VerifyJob {
       .add("nearest_distance", DataTypes.DoubleType, true)
       .add("reason", DataTypes.StringType, true)
       .add("face_box", DataTypes.createArrayType(DataTypes.IntegerType, false), true)
-      .add("face_score", DataTypes.FloatType, true);
+      .add("face_score", DataTypes.FloatType, true)
+      .add(ResidentsTable.VERSION_COLUMN, DataTypes.LongType, true);
 
   /** The output columns; with a head, also p_same and p_threshold ({@link Heads#schema}). */
   public static StructType output(boolean head) {
     return head ? Heads.schema(OUTPUT) : OUTPUT;
   }
 
-  public record Request(String events, String imagesRoot, String table, String out) {}
+  /**
+   * @param asOf the residents table's version or time to match against (null: the latest)
+   * @param history a Delta table the rows are also written to, by day (null: none)
+   */
+  public record Request(String events, String imagesRoot, String table, String out, String asOf,
+      String history) {}
 
   private VerifyJob() {}
 
@@ -68,7 +74,9 @@ public final class VerifyJob {
     EventOutputs outputs = EventOutputs.verify(req.out());
     VerifyConfig rules = run.config().verify();
     PairHead head = run.config().model().head();
-    Dataset<Row> residents = ResidentsTable.usable(run.tables(), req.table(), run.model().id());
+    ResidentsTable.Snapshot snapshot = ResidentsTable.usable(run.tables(), req.table(),
+        run.model().id(), req.asOf());
+    Dataset<Row> residents = snapshot.rows();
     Dataset<Row> events = Inputs.readCsv(run.spark(), req.events(), "events CSV",
         List.of("event_id", "image_path", "claimed_id"), List.of(), "image_path",
         req.imagesRoot());
@@ -76,12 +84,16 @@ public final class VerifyJob {
     long total = probes.count();
     Dataset<Row> decided = withNearest(run, withClaimed(probes, residents), probes, residents)
         .map(new Decide(run.threshold(), rules.rankMargin(), rules.againstMean(),
-            run.model().id(), head), Encoders.row(output(head != null)))
+            run.model().id(), head, snapshot.version()), Encoders.row(output(head != null)))
         .orderBy("event_id", "image_path").cache();
 
     outputs.write(run.tables(), decided);
-
     Map<String, String> facts = run.facts();
+    facts.put("residents table", snapshot.describe(req.table()));
+    if (req.history() != null) {
+      facts.put("history",
+          outputs.writeHistory(run, req.history(), decided, req.events()).description());
+    }
     if (head != null) {
       facts.put("decided by", head.kind().label() + " head: " + Heads.rule(head));
     } else {
@@ -139,14 +151,17 @@ public final class VerifyJob {
     private final boolean mean;
     private final String modelId;
     private final PairHead head;
+    private final Long residentsVersion;
 
     /** @param head the head that decides (null: the distance threshold) */
-    Decide(double threshold, double margin, boolean mean, String modelId, PairHead head) {
+    Decide(double threshold, double margin, boolean mean, String modelId, PairHead head,
+        Long residentsVersion) {
       this.threshold = threshold;
       this.margin = margin;
       this.mean = mean;
       this.modelId = modelId;
       this.head = head;
+      this.residentsVersion = residentsVersion;
     }
 
     @Override
@@ -239,10 +254,10 @@ public final class VerifyJob {
       if (head != null) {
         return RowFactory.create(eventId, claimedId, path, distance, pSame, threshold,
             head.pThreshold(), decision, modelId, error, nearestId, nearestDistance, reason, box,
-            score);
+            score, residentsVersion);
       }
       return RowFactory.create(eventId, claimedId, path, distance, threshold, decision, modelId,
-          error, nearestId, nearestDistance, reason, box, score);
+          error, nearestId, nearestDistance, reason, box, score, residentsVersion);
     }
   }
 }

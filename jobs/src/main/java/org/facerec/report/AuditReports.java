@@ -126,9 +126,14 @@ public final class AuditReports {
     write(new VerifyAudit(probes, rankMargin), run, decided, files);
   }
 
-  /** Writes the report of an identify run from its output rows (which hold the embeddings). */
-  public void identify(RunFacts run, Dataset<Row> decided, Files files) throws IOException {
-    write(new IdentifyAudit(), run, decided, files);
+  /**
+   * Writes the report of an identify run from its output rows (which hold the embeddings);
+   * {@code strangers}, when not null, the UNKNOWN faces its recurring strangers are grouped
+   * from (a history's nights), else the run's own.
+   */
+  public void identify(RunFacts run, Dataset<Row> decided, Dataset<Row> strangers, Files files)
+      throws IOException {
+    write(new IdentifyAudit(strangers), run, decided, files);
   }
 
   /**

@@ -35,10 +35,14 @@ final class IdentifyAudit extends AuditReports.Audit {
   /** Enrolled photos shown per card: the nearest candidates'. */
   static final int CANDIDATE_PHOTOS = 3;
 
-  IdentifyAudit() {
+  /** The UNKNOWN faces of several nights (a history's), or null: the run's own. */
+  private final Dataset<Row> nights;
+
+  IdentifyAudit(Dataset<Row> nights) {
     super("Camera log: identify", Decision.MATCH, Decision.UNKNOWN,
         "every UNKNOWN, and every MATCH", "Distance to the nearest resident",
         "Images at or right of the review line are listed below.");
+    this.nights = nights;
   }
 
   @Override
@@ -111,7 +115,8 @@ final class IdentifyAudit extends AuditReports.Audit {
   void more(AuditReport page, Dataset<Row> decided, ReportPhotos photos, double threshold,
       int cap, AuditReports.Files files) {
     residentsSeen(page, decided, cap);
-    strangers(page, decided, photos, threshold, cap, files);
+    strangers(page, nights != null ? nights : decided, nights != null, photos, threshold, cap,
+        files);
   }
 
   /** The residents matched, most often seen first. */
@@ -131,8 +136,8 @@ final class IdentifyAudit extends AuditReports.Audit {
   }
 
   /** The UNKNOWN faces grouped by similarity, a recurring stranger once. */
-  private static void strangers(AuditReport page, Dataset<Row> decided, ReportPhotos photos,
-      double threshold, int cap, AuditReports.Files files) {
+  private static void strangers(AuditReport page, Dataset<Row> decided, boolean history,
+      ReportPhotos photos, double threshold, int cap, AuditReports.Files files) {
     Dataset<Row> unknown = decided.filter(col("decision").equalTo(Decision.UNKNOWN.name())
         .and(col("embedding").isNotNull()));
     long total = unknown.count();
@@ -160,12 +165,13 @@ final class IdentifyAudit extends AuditReports.Audit {
     }
     long once = groups.size() - recurring.size();
     page.cards("Unknown faces seen more than once", "strangers", total + " UNKNOWN faces"
+        + (history ? " in the history over the --since days" : "")
         + (total > faces.size() ? " (the first " + faces.size() + " by time grouped)" : "")
         + " form " + groups.size() + " groups: " + recurring.size() + " seen more than once, "
         + once + " seen once. A face joins the group whose first face is nearest when that is "
         + "under the threshold (" + fmt(threshold) + "), else starts one.", items,
-        recurring.size(), files.parquet() + " (decision UNKNOWN; face_distance in facerec "
-        + "query compares them)");
+        recurring.size(), (history ? "the history table" : files.parquet())
+        + " (decision UNKNOWN; face_distance in facerec query compares them)");
   }
 
   /** A recurring stranger's card: the first photos, the events, first and last time. */

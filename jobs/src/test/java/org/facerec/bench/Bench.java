@@ -48,6 +48,8 @@ public final class Bench {
   /** The million bench's sizes ({@code --residents N --probes M}). */
   static int millionResidents = 1_000_000;
   static int millionProbes = 10_000;
+  /** The tables bench's residents rows ({@code --rows N}). */
+  static int tableRows = 100_000;
 
   public static void main(String[] args) throws Exception {
     List<String> which = new ArrayList<>();
@@ -56,6 +58,7 @@ public final class Bench {
         case "--images" -> faceImages = Integer.parseInt(args[++i]);
         case "--residents" -> millionResidents = Integer.parseInt(args[++i]);
         case "--probes" -> millionProbes = Integer.parseInt(args[++i]);
+        case "--rows" -> tableRows = Integer.parseInt(args[++i]);
         default -> which.add(args[i]);
       }
     }
@@ -77,8 +80,130 @@ public final class Bench {
     if (which.contains("identify")) {
       identify();
     }
+    if (which.contains("tables")) {
+      tables(tableRows);
+    }
     if (which.contains("million")) {
       million(millionResidents, millionProbes);
+    }
+  }
+
+  /**
+   * Adding 100 photos to a residents table of {@code rows} rows (synthetic encodings: the cost
+   * measured is the table's, not the encoder's): the folder table of facerec before Delta,
+   * rewritten whole by its commit, against the Delta table's MERGE of the rows that changed.
+   * Files and bytes are what the write left in the table's folder (Delta's log included).
+   */
+  static void tables(int rows) throws Exception {
+    SparkSession spark = Sessions.get(java.util.Map.of("spark.ui.showConsoleProgress", "false"));
+    Path dir = Files.createTempDirectory("facerec-bench-tables");
+    org.facerec.io.Tables tables = new org.facerec.io.Tables(spark,
+        new org.facerec.io.Protection(org.facerec.config.EncryptionConfig.OFF),
+        org.facerec.config.CommitMode.AUTO);
+    Dataset<Row> base = residents(spark, 0, rows).cache();
+    base.count();
+    String folder = dir.resolve("folder/residents").toString();
+    String delta = dir.resolve("delta/residents").toString();
+    org.facerec.io.Outputs.writeTable(base, folder, java.util.Map.of(),
+        org.facerec.config.CommitMode.RENAME);
+    org.facerec.io.DeltaTables.create(spark, delta, org.facerec.io.ResidentsTable.SCHEMA,
+        java.util.Map.of());
+    tables.merge(delta, org.facerec.io.ResidentsTable.SCHEMA, base.limit(0), base,
+        org.facerec.io.ResidentsTable.KEYS, 0);
+    int[] added = {rows};
+    double[][] folderFig = new double[RUNS + 1][];
+    double[][] deltaFig = new double[RUNS + 1][];
+    int[] i = {0};
+    double folderS = median(RUNS, () -> {
+      try {
+        Dataset<Row> now = org.facerec.io.Tables.read(spark, folder, java.util.Map.of());
+        Dataset<Row> after = now.unionByName(residents(spark, added[0], 100));
+        added[0] += 100;
+        Snapshot s0 = Snapshot.of(Path.of(folder));
+        long t0 = System.nanoTime();
+        org.facerec.io.Outputs.writeTable(after.orderBy("resident_id", "image_path"), folder,
+            java.util.Map.of(), org.facerec.config.CommitMode.RENAME);
+        double s = (System.nanoTime() - t0) / 1e9;
+        folderFig[i[0]++] = Snapshot.of(Path.of(folder)).writtenSince(s0);
+        return s;
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    i[0] = 0;
+    double deltaS = median(RUNS, () -> {
+      try {
+        long v = tables.version(delta);
+        Dataset<Row> before = tables.read(delta, v);
+        Dataset<Row> after = before.unionByName(residents(spark, added[0], 100));
+        added[0] += 100;
+        Snapshot s0 = Snapshot.of(Path.of(delta));
+        long t0 = System.nanoTime();
+        tables.merge(delta, org.facerec.io.ResidentsTable.SCHEMA, before, after,
+            org.facerec.io.ResidentsTable.KEYS, v);
+        double s = (System.nanoTime() - t0) / 1e9;
+        deltaFig[i[0]++] = Snapshot.of(Path.of(delta)).writtenSince(s0);
+        return s;
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    System.out.printf(Locale.ROOT, "Adding 100 photos to a residents table of %,d rows "
+        + "(synthetic 128-d encodings; the last timed run's files):%n", rows);
+    System.out.println("| table | wall s | files written | bytes written | files deleted |");
+    System.out.println("|-------|-------:|--------------:|--------------:|--------------:|");
+    double[] f = folderFig[RUNS];
+    double[] d = deltaFig[RUNS];
+    System.out.printf(Locale.ROOT, "| folder (rewrite) | %.2f | %.0f | %,.0f | %.0f |%n", folderS,
+        f[0], f[1], f[2]);
+    System.out.printf(Locale.ROOT, "| Delta (MERGE) | %.2f | %.0f | %,.0f | %.0f |%n", deltaS,
+        d[0], d[1], d[2]);
+    System.out.printf(Locale.ROOT, "ratio of bytes written, folder / Delta: %.0fx%n%n",
+        f[1] / d[1]);
+    spark.stop();
+  }
+
+  /** {@code n} synthetic residents rows from number {@code from}, one photo each. */
+  static Dataset<Row> residents(SparkSession spark, long from, long n) {
+    return spark.range(from, from + n).selectExpr(
+        "format_string('r%07d', id) AS resident_id",
+        "format_string('/photos/r%07d.jpg', id) AS image_path",
+        "sha2(cast(id AS string), 256) AS content_sha256",
+        "'dlib-resnet-v1' AS model_id",
+        "transform(sequence(1, 128), i -> cast(sin(id * 131 + i) AS float)) AS embedding",
+        "'OK' AS status", "cast(NULL AS string) AS error",
+        "current_timestamp() AS enrolled_at",
+        "array(0, 0, 96, 96) AS face_box", "cast(1.0 AS float) AS face_score")
+        .select(org.facerec.io.ResidentsTable.columns());
+  }
+
+  /** The files under a table's folder (hidden ones and Delta's log included), with sizes. */
+  record Snapshot(java.util.Map<Path, Long> files) {
+    static Snapshot of(Path root) {
+      java.util.Map<Path, Long> m = new java.util.HashMap<>();
+      try (var s = Files.walk(root)) {
+        for (Path p : s.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".crc")
+            || p.toString().contains("_delta_log")).toList()) {
+          m.put(root.relativize(p), Files.size(p));
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return new Snapshot(m);
+    }
+
+    /** {files written, bytes written, files deleted} since {@code before}. */
+    double[] writtenSince(Snapshot before) {
+      long n = 0;
+      long bytes = 0;
+      for (var e : files.entrySet()) {
+        if (!before.files.containsKey(e.getKey())) {
+          n++;
+          bytes += e.getValue();
+        }
+      }
+      long deleted = before.files.keySet().stream().filter(k -> !files.containsKey(k)).count();
+      return new double[] {n, bytes, deleted};
     }
   }
 
@@ -149,7 +274,8 @@ public final class Bench {
               "r" + i, "synthetic/" + i + ".jpg", Long.toHexString(i), modelId,
               gen.row(i), "OK", null, now, null, null),
           org.apache.spark.sql.Encoders.row(org.facerec.io.ResidentsTable.SCHEMA));
-      run.tables().write(rows, table);
+      // a Delta table, as enroll writes it: one commit of every row
+      run.tables().replace(table, rows, "true");
       writeSeconds = (System.nanoTime() - t0) / 1e9;
       System.err.println("million bench: table written");
 
@@ -163,7 +289,8 @@ public final class Bench {
       }
       Dataset<Row> p = frame(spark, "probe_key", probes).cache();
       p.count();
-      Dataset<Row> residents = org.facerec.io.ResidentsTable.usable(run.tables(), table, modelId);
+      Dataset<Row> residents = org.facerec.io.ResidentsTable.usable(run.tables(), table, modelId,
+          null).rows();
       resetPeaks();
       t0 = System.nanoTime();
       top = Matching.nearest(run.config().identify(), p, residents, 1, d).collectAsList();

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -73,8 +74,25 @@ class EncryptionTest extends SparkTest {
     return Base64.getEncoder().encodeToString(k);
   }
 
-  static Dataset<Row> withKeys(Path table) {
-    return spark.read().options(WITH_KEYS).parquet(table.toString());
+  /**
+   * {@code collect} of the table read with the keys: a folder table with them as the reader's
+   * options; a Delta table, whose reader takes no options, with them in the session meanwhile.
+   */
+  static List<Row> withKeys(Path table, Map<String, String> keys,
+      Function<Dataset<Row>, List<Row>> collect) {
+    if (!Files.isDirectory(table.resolve("_delta_log"))) {
+      return collect.apply(spark.read().options(keys).parquet(table.toString()));
+    }
+    keys.forEach((k, v) -> spark.conf().set(k, v));
+    try {
+      return collect.apply(spark.read().format("delta").load(table.toString()));
+    } finally {
+      keys.keySet().forEach(k -> spark.conf().unset(k));
+    }
+  }
+
+  static List<Row> withKeys(Path table, Function<Dataset<Row>, List<Row>> collect) {
+    return withKeys(table, WITH_KEYS, collect);
   }
 
   @Test
@@ -84,17 +102,17 @@ class EncryptionTest extends SparkTest {
     ok("enroll", "--manifest", SAMPLES.resolve("residents.csv").toString(), "--images-root",
         images.toString(), "--table", plain.toString(), "--conf",
         SAMPLES.resolve("facerec.conf").toString());
-    List<Row> encrypted = rows(withKeys(dir.resolve("residents")).drop("enrolled_at"),
-        "resident_id");
+    List<Row> encrypted = withKeys(dir.resolve("residents"),
+        d -> rows(d.drop("enrolled_at"), "resident_id"));
     assertThat(encrypted).hasSize(12)
         .isEqualTo(rows(parquet(plain).drop("enrolled_at"), "resident_id"));
     // and the jobs read them: the story comes out as with plain tables
     Map<String, String> decisions = new HashMap<>();
-    withKeys(dir.resolve("out/verify.parquet")).collectAsList()
+    withKeys(dir.resolve("out/verify.parquet"), Dataset::collectAsList)
         .forEach(r -> decisions.put(r.getAs("event_id"), r.getAs("decision")));
     assertThat(decisions).containsEntry("e1", "ACCEPT").containsEntry("e2", "REJECT");
     Map<String, String> who = new HashMap<>();
-    withKeys(dir.resolve("out/identify.parquet")).collectAsList()
+    withKeys(dir.resolve("out/identify.parquet"), Dataset::collectAsList)
         .forEach(r -> who.put(r.getAs("event_id"), r.getAs("identity")));
     assertThat(who).containsEntry("cam0", "younes").containsEntry("cam2", "benoit")
         .hasSize(6);
@@ -117,6 +135,39 @@ class EncryptionTest extends SparkTest {
             .as(part.toString()).doesNotContain("happy-house/images");
       }
     }
+    // nor in the residents table's Delta log, which keeps no column statistics
+    for (Path f : ParquetFiles.all(dir.resolve("residents/_delta_log"))) {
+      assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
+          .as(f.toString()).doesNotContain("happy-house/images");
+    }
+  }
+
+  /**
+   * Delta writes its own Parquet files too (a checkpoint of its log, every ten commits by
+   * default) while the write's encryption settings are on: they are written plain, and the table
+   * stays readable.
+   */
+  @Test
+  void deltaCheckpointsAreWrittenBesideEncryptedDataFiles() throws IOException {
+    Path table = dir.resolve("many/residents");
+    String conf = SAMPLES.resolve("facerec.conf").toString();
+    List<String> all = Files.readAllLines(SAMPLES.resolve("residents.csv"));
+    String interval = "spark.databricks.delta.properties.defaults.checkpointInterval";
+    spark.conf().set(interval, "2"); // the table is created with it: its second commit checkpoints
+    try {
+      for (int n : new int[] {2, 3}) {
+        Path manifest = Files.write(dir.resolve("many-" + n + ".csv"), all.subList(0, 1 + n));
+        ok(with("enroll", "--manifest", manifest.toString(), "--images-root",
+            images.toString(), "--table", table.toString(), "--conf", conf));
+      }
+    } finally {
+      spark.conf().unset(interval);
+    }
+    try (var s = Files.list(table.resolve("_delta_log"))) {
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.endsWith(".checkpoint.parquet"));
+    }
+    assertThat(withKeys(table, Dataset::collectAsList)).hasSize(3);
   }
 
   @Test
@@ -137,10 +188,10 @@ class EncryptionTest extends SparkTest {
     footerOnly.put("parquet.encryption.key.access.token", "analyst");
     footerOnly.put(InMemoryKms.KEY_LIST, "facerec-footer:" + footerKey);
     Path table = dir.resolve("residents");
-    assertThat(spark.read().options(footerOnly).parquet(table.toString())
-        .select("resident_id", "status").collectAsList()).hasSize(12);
-    assertThatThrownBy(() -> spark.read().options(footerOnly).parquet(table.toString())
-        .select("embedding").collectAsList())
+    assertThat(withKeys(table, footerOnly,
+        d -> d.select("resident_id", "status").collectAsList())).hasSize(12);
+    assertThatThrownBy(() -> withKeys(table, footerOnly,
+        d -> d.select("embedding").collectAsList()))
         .satisfies(e -> assertThat(causes(e)).contains("no master key 'facerec-biometric'"));
   }
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * erase removes a resident from the residents table and the outputs named, rewriting files: no
  * file under the data folder holds the resident's id afterwards, read value by value without
- * Spark, and no file from before is left, leftovers of crashed runs included.
+ * Spark (the residents table's Delta log included), and no file from before that held it is
+ * left, leftovers of crashed runs and the table's earlier versions included.
  */
 class EraseTest extends SparkTest {
   static final Path SAMPLES = HappyHouseStoryTest.SAMPLES;
@@ -37,6 +38,7 @@ class EraseTest extends SparkTest {
     Path data = dir.resolve("data");
     Path table = data.resolve("residents");
     Path out = data.resolve("out");
+    Path history = data.resolve("identify-history");
     String conf = SAMPLES.resolve("facerec.conf").toString();
     ok("enroll", "--manifest", in.resolve("residents.csv").toString(), "--images-root",
         images.toString(), "--table", table.toString(), "--conf", conf);
@@ -44,7 +46,7 @@ class EraseTest extends SparkTest {
         images.toString(), "--table", table.toString(), "--out", out.toString(), "--conf", conf);
     ok("identify", "--log", SAMPLES.resolve("camera-log.csv").toString(), "--images-root",
         images.toString(), "--table", table.toString(), "--out", out.toString(), "--conf", conf,
-        "--top-k", "3");
+        "--top-k", "3", "--history", history.toString());
     List<Row> residents = parquet(table).collectAsList();
     List<Row> verify = parquet(out.resolve("verify.parquet")).collectAsList();
     List<Row> identify = parquet(out.resolve("identify.parquet")).collectAsList();
@@ -55,19 +57,29 @@ class EraseTest extends SparkTest {
     assertThat(identify).anySatisfy(r -> assertThat(r.<String>getAs("identity")).isEqualTo(GONE));
     // a crashed earlier run's staging copy of the table, holding the resident too
     copy(table, data.resolve(".staging-residents-" + UUID.randomUUID()));
-    List<Path> before = ParquetFiles.all(data);
-    assertThat(before.stream().filter(f -> isParquet(f) && text(f).contains(GONE))).isNotEmpty();
+    // data files are written once, never in place: one still there after is the same file
+    List<Path> heldThem = ParquetFiles.all(data).stream()
+        .filter(f -> isParquet(f) && text(f).contains(GONE)).toList();
+    assertThat(heldThem).isNotEmpty();
 
     Result r = ok("erase", "--resident", GONE, "--table", table.toString(), "--out",
-        out.toString());
+        out.toString(), "--history", history.toString());
     assertThat(r.out()).contains("facerec erase: done in").contains(GONE);
 
     List<Path> after = ParquetFiles.all(data);
     for (Path f : after) {
       assertThat(text(f)).as("%s", f).doesNotContain(GONE);
     }
-    assertThat(after).as("files from before the erase").doesNotContainAnyElementsOf(
-        before.stream().filter(f -> f.getFileName().toString().matches("\\.?part-.*")).toList());
+    // every file that held them is gone (a Delta table keeps the files it did not rewrite)
+    assertThat(after).as("files from before the erase that held the resident")
+        .doesNotContainAnyElementsOf(heldThem);
+    // and the earlier versions of the residents table, which held them, cannot be read
+    assertThat(Files.list(table.resolve("_delta_log")).count()).isPositive();
+    Result asOf = facerec("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(),
+        "--images-root", images.toString(), "--table", table.toString(), "--out",
+        dir.resolve("audit").toString(), "--conf", conf, "--as-of", "1");
+    assertThat(asOf.exitCode()).as(asOf.err()).isEqualTo(1);
+    assertThat(asOf.err()).contains("cannot read table " + table + " at version 1: ");
     assertThat(after).noneSatisfy(f -> assertThat(data.relativize(f).toString())
         .containsAnyOf(".staging-", ".old-", ".csv-"));
 
@@ -84,6 +96,10 @@ class EraseTest extends SparkTest {
                 .anyMatch(c -> GONE.equals(((Row) c).getString(0)))).toList())
         .isNotEmpty();
     assertThat(Files.readAllLines(data.resolve("enroll.csv"))).hasSize(12);
+    // the history keeps the night's other rows, as identify.parquet does
+    assertThat(parquet(history).drop("input", "run_at", "day").collectAsList())
+        .containsExactlyInAnyOrderElementsOf(parquet(out.resolve("identify.parquet"))
+            .collectAsList());
   }
 
   static boolean isParquet(Path f) {

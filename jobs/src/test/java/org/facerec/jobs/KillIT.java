@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * facerec enroll killed for real (the JVM halted, as by kill -9: no shutdown hook, no cleanup)
- * in the middle of writing the residents table, and between the two renames of its swap: readers
- * still get the previous table, whole, and the next run writes what a clean run writes.
+ * in the middle of writing the residents table (Delta: before its commit), and after its commit
+ * while writing the CSV copy: readers get the previous version, then the new one, each whole,
+ * and the next run writes what a clean run writes.
  */
 class KillIT extends SparkTest {
   static final Path SAMPLES = HappyHouseStoryTest.SAMPLES;
@@ -47,21 +48,29 @@ class KillIT extends SparkTest {
     enroll(twelve, clean);
     List<Row> before = rows(parquet(table), "resident_id");
 
-    for (String haltAt : List.of("write", "swap")) {
+    long version = lastVersion(table);
+    for (String haltAt : List.of("write", "csv")) {
       Child killed = child(haltAt, "enroll", "--manifest", twelve.toString(), "--images-root",
           images.toString(), "--table", table.toString(), "--conf", CONF);
       assertThat(killed.exitCode).as("halted at %s; output:%n%s", haltAt, killed.output)
           .isEqualTo(HaltingFileSystem.EXIT);
-      // nothing half-written is visible, and the previous table reads whole
+      // nothing half-written is visible
       try (var s = Files.list(dir)) {
         assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
             .as("visible after a kill at %s", haltAt)
-            .containsExactlyInAnyOrderElementsOf(haltAt.equals("write")
-                ? List.of("residents", "residents-8.csv", "clean", "enroll.csv")
-                : List.of("residents-8.csv", "clean", "enroll.csv"));
+            .containsExactlyInAnyOrder("residents", "residents-8.csv", "clean", "enroll.csv");
       }
-      assertThat(rows(Tables.read(spark, table.toString(), Map.of()), "resident_id"))
-          .as("read after a kill at %s", haltAt).isEqualTo(before);
+      if (haltAt.equals("write")) {
+        // killed before its commit: the previous version, whole, is the table
+        assertThat(rows(Tables.read(spark, table.toString(), Map.of()), "resident_id"))
+            .as("read after a kill at %s", haltAt).isEqualTo(before);
+        assertThat(lastVersion(table)).isEqualTo(version);
+      } else {
+        // killed after its commit, writing the CSV copy: the new version, whole, is the table
+        assertThat(rows(Tables.read(spark, table.toString(), Map.of()).drop("enrolled_at"),
+            "resident_id")).as("read after a kill at %s", haltAt)
+            .isEqualTo(rows(parquet(clean).drop("enrolled_at"), "resident_id"));
+      }
     }
 
     enroll(twelve, table);
@@ -71,6 +80,11 @@ class KillIT extends SparkTest {
       assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")))
           .containsExactlyInAnyOrder("residents", "residents-8.csv", "clean", "enroll.csv");
     }
+  }
+
+  static long lastVersion(Path table) {
+    return io.delta.tables.DeltaTable.forPath(spark, table.toString()).history(1).head()
+        .getLong(0);
   }
 
   void enroll(Path manifest, Path table) {
@@ -115,8 +129,8 @@ class KillIT extends SparkTest {
 
   /**
    * The local file system, halting the JVM on the spot (Runtime.halt: what kill -9 leaves) when
-   * the residents table's first data file is created in staging ({@code write}), or right after
-   * the old table was moved aside, before the new one is moved in ({@code swap}).
+   * the residents table's first data file of the new version is created ({@code write}), or the
+   * CSV copy's, after the table's commit ({@code csv}).
    */
   public static class HaltingFileSystem extends LocalFileSystem {
     static final String WHERE = "facerec.test.halt-at";
@@ -126,21 +140,13 @@ class KillIT extends SparkTest {
     public FSDataOutputStream create(org.apache.hadoop.fs.Path f, FsPermission permission,
         boolean overwrite, int bufferSize, short replication, long blockSize,
         Progressable progress) throws IOException {
-      if ("write".equals(getConf().get(WHERE)) && f.toString().contains("/.staging-residents-")
-          && f.getName().startsWith("part-")) {
+      String at = getConf().get(WHERE);
+      if (f.getName().startsWith("part-") && ("write".equals(at)
+          && f.getParent().getName().equals("residents")
+          || "csv".equals(at) && f.toString().contains("/.staging-enroll.csv-"))) {
         Runtime.getRuntime().halt(EXIT);
       }
       return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
-    }
-
-    @Override
-    public boolean rename(org.apache.hadoop.fs.Path src, org.apache.hadoop.fs.Path dst)
-        throws IOException {
-      boolean done = super.rename(src, dst);
-      if ("swap".equals(getConf().get(WHERE)) && dst.getName().startsWith(".old-residents-")) {
-        Runtime.getRuntime().halt(EXIT);
-      }
-      return done;
     }
   }
 }

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.facerec.cli.Facerec;
+import org.facerec.io.DeltaTables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -29,6 +30,8 @@ public abstract class SparkTest {
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.extensions", DeltaTables.EXTENSION)
+        .config("spark.sql.catalog.spark_catalog", DeltaTables.CATALOG)
         .getOrCreate();
   }
 
@@ -59,8 +62,10 @@ public abstract class SparkTest {
     return r;
   }
 
+  /** A table as any Spark reads it: a Delta table's latest version, or a Parquet folder. */
   public static Dataset<Row> parquet(Path p) {
-    return spark.read().parquet(p.toString());
+    return java.nio.file.Files.isDirectory(p.resolve("_delta_log"))
+        ? spark.read().format("delta").load(p.toString()) : spark.read().parquet(p.toString());
   }
 
   public static List<Row> rows(Dataset<Row> d, String... orderBy) {

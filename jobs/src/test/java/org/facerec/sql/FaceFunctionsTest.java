@@ -61,7 +61,10 @@ class FaceFunctionsTest {
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.extensions", FaceSqlExtensions.class.getName())
+        // facerec's functions, and Delta's commands for the residents table enroll writes
+        .config("spark.sql.extensions", FaceSqlExtensions.class.getName() + ","
+            + org.facerec.io.DeltaTables.EXTENSION)
+        .config("spark.sql.catalog.spark_catalog", org.facerec.io.DeltaTables.CATALOG)
         .config("spark.facerec.align", "none")
         .config("spark.facerec.framing", "lfw")
         .getOrCreate();
@@ -93,7 +96,8 @@ class FaceFunctionsTest {
     Files.write(dir.resolve("manifest.csv"), manifest);
     SparkTest.ok("enroll", "--manifest", dir.resolve("manifest.csv").toString(), "--table",
         dir.resolve("residents").toString());
-    spark.read().parquet(dir.resolve("residents").toString()).createOrReplaceTempView("residents");
+    spark.read().format("delta").load(dir.resolve("residents").toString())
+        .createOrReplaceTempView("residents");
     for (Row r : spark.table("residents").collectAsList()) {
       assertThat(r.<String>getAs("status")).isEqualTo("OK");
       ENC.put(r.getAs("image_path"), Embeddings.of(r, r.fieldIndex("embedding")));
