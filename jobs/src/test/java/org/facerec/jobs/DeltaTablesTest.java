@@ -259,28 +259,44 @@ class DeltaTablesTest extends SparkTest {
     second.addAll(all.subList(7, all.size()));
     Path secondCsv = Files.write(dir.resolve("race/b.csv"), second);
     Path both = dir.resolve("race/both");
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    List<Future<Result>> runs = new ArrayList<>();
-    for (Path m : List.of(first, secondCsv)) {
-      Callable<Result> c = () -> facerec("enroll", "--manifest", m.toString(), "--images-root",
-          images.toString(), "--table", both.toString(), "--conf", CONF);
-      runs.add(pool.submit(c));
+    List<Path> manifests = List.of(first, secondCsv);
+    List<Callable<Result>> enrolls = new ArrayList<>();
+    for (Path m : manifests) {
+      enrolls.add(() -> facerec("enroll", "--manifest", m.toString(), "--images-root",
+          images.toString(), "--table", both.toString(), "--conf", CONF));
     }
-    List<Path> retry = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      Result r = runs.get(i).get();
-      if (r.exitCode() != 0) {
-        assertThat(r.err()).contains("another run changed " )
-            .contains("nothing of this run was written: run it again");
-        retry.add(i == 0 ? first : secondCsv);
-      }
-    }
-    pool.shutdown();
+    List<Path> retry = atOnce(enrolls).stream().map(manifests::get).toList();
     for (Path m : retry) {
       enroll(m, both);
     }
     assertThat(parquet(both).select("resident_id").distinct().count()).isEqualTo(12);
     assertThat(parquet(both).count()).isEqualTo(12);
+  }
+
+  /**
+   * Runs the commands at once; each that fails must say it lost the race to another writer and
+   * wrote nothing. Returns the indexes of those, to run again.
+   */
+  static List<Integer> atOnce(List<Callable<Result>> commands) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(commands.size());
+    try {
+      List<Future<Result>> runs = new ArrayList<>();
+      for (Callable<Result> c : commands) {
+        runs.add(pool.submit(c));
+      }
+      List<Integer> lost = new ArrayList<>();
+      for (int i = 0; i < runs.size(); i++) {
+        Result r = runs.get(i).get();
+        if (r.exitCode() != 0) {
+          assertThat(r.err()).contains("another run changed ")
+              .contains("nothing of this run was written: run it again");
+          lost.add(i);
+        }
+      }
+      return lost;
+    } finally {
+      pool.shutdown();
+    }
   }
 
   /** Spark with Delta and nothing of facerec: the reader's API, SQL and the table's history. */

@@ -203,8 +203,41 @@ class S3IT extends SparkTest {
     assertThat(read("tables/residents").count()).isEqualTo(11);
   }
 
+  /**
+   * Two enrolls into one new table on S3 at once, in one driver (what Delta's S3 log store
+   * guards): each lands, or fails saying another run changed the table and lands when run
+   * again; never a row lost.
+   */
   @Test
   @Order(4)
+  void twoEnrollsAtOnceIntoOneS3TableLoseNothing() throws Exception {
+    List<String> all = Files.readAllLines(SAMPLES.resolve("residents.csv"));
+    List<String> second = new ArrayList<>(all.subList(0, 1));
+    second.addAll(all.subList(7, all.size()));
+    put("in/race-a.csv", String.join("\n", all.subList(0, 7)) + "\n");
+    put("in/race-b.csv", String.join("\n", second) + "\n");
+    String table = s3.uri("tables/race");
+    List<String> manifests = List.of("in/race-a.csv", "in/race-b.csv");
+    List<java.util.concurrent.Callable<Result>> enrolls = new ArrayList<>();
+    for (String m : manifests) {
+      enrolls.add(() -> {
+        Result r = facerec("enroll", "--manifest", s3.uri(m), "--images-root",
+            s3.uri("in/images"), "--table", table, "--conf", CONF);
+        record(r);
+        return r;
+      });
+    }
+    List<String> retry = DeltaTablesTest.atOnce(enrolls).stream().map(manifests::get).toList();
+    for (String m : retry) {
+      run("enroll", "--manifest", s3.uri(m), "--images-root", s3.uri("in/images"), "--table",
+          table, "--conf", CONF);
+    }
+    assertThat(read("tables/race").count()).isEqualTo(12);
+    assertThat(read("tables/race").select("resident_id").distinct().count()).isEqualTo(12);
+  }
+
+  @Test
+  @Order(5)
   void theSecretKeyIsNeverPrinted() throws IOException {
     Result verbose = facerec("identify", "--images", s3.uri("in/images"), "--table",
         s3.uri("no/such/table"), "--out", s3.uri("nowhere"), "--verbose");
@@ -229,7 +262,7 @@ class S3IT extends SparkTest {
     return r;
   }
 
-  static void record(Result r) {
+  static synchronized void record(Result r) { // two enrolls at once record too
     printed.append(r.out()).append(r.err());
   }
 
