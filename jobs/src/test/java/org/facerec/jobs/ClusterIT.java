@@ -324,7 +324,9 @@ class ClusterIT {
         "--conf", "spark.executor.extraClassPath=" + classes,
         "--conf", "spark.hadoop.fs.file.impl=" + PausingFileSystem.class.getName(),
         "--conf", "spark.hadoop.fs.file.impl.disable.cache=true",
-        "--conf", "spark.hadoop." + PausingFileSystem.MARKER + "=" + marker),
+        "--conf", "spark.hadoop." + PausingFileSystem.MARKER + "=" + marker,
+        // the MERGE's first data file, written into the Delta table before its commit
+        "--conf", "spark.hadoop." + PausingFileSystem.UNDER + "=" + table + "/part-"),
         at(hhEnroll("killed/residents", twelve), remote));
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (!Files.exists(marker) && app.process.isAlive() && System.nanoTime() < deadline) {

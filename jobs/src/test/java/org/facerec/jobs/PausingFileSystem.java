@@ -17,13 +17,17 @@ import org.apache.hadoop.util.Progressable;
  */
 public class PausingFileSystem extends LocalFileSystem {
   static final String MARKER = "facerec.test.pause-marker";
+  /** Where a paused file's path starts; a Delta table's data files are written right there. */
+  static final String UNDER = "facerec.test.pause-under";
 
   @Override
   public FSDataOutputStream create(org.apache.hadoop.fs.Path f, FsPermission permission,
       boolean overwrite, int bufferSize, short replication, long blockSize,
       Progressable progress) throws IOException {
     String marker = getConf().get(MARKER);
-    if (marker != null && f.toString().contains("/.staging-") && f.getName().startsWith("part-")) {
+    String under = getConf().get(UNDER);
+    if (marker != null && f.getName().startsWith("part-") && (under != null
+        ? f.toUri().getPath().startsWith(under) : f.toString().contains("/.staging-"))) {
       try {
         Files.createFile(Paths.get(marker));
       } catch (java.nio.file.FileAlreadyExistsException e) {
