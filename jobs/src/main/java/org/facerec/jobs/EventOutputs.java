@@ -119,15 +119,11 @@ public record EventOutputs(String dir, String job) {
         .collect(Collectors.joining(", ")) + ")", days.isEmpty() ? List.of(runDay) : days);
   }
 
-  /**
-   * The history's UNKNOWN faces, every input's, of the {@code days} days up to {@code last}
-   * (the night a run wrote: a re-run of an old night looks back from that night).
-   */
-  static Dataset<Row> unknownSince(Run run, String history, LocalDate last, int days)
+  /** The history's UNKNOWN faces, every input's, of the days {@code first} to {@code last}. */
+  static Dataset<Row> unknownBetween(Run run, String history, LocalDate first, LocalDate last)
       throws IOException {
     return run.tables().read(history, run.tables().version(history))
-        .filter(col(HISTORY_DAY).between(Date.valueOf(last.minusDays(days - 1L)),
-            Date.valueOf(last))
+        .filter(col(HISTORY_DAY).between(Date.valueOf(first), Date.valueOf(last))
             .and(col("decision").equalTo(org.facerec.match.Decision.UNKNOWN.name())));
   }
 

@@ -103,10 +103,11 @@ public final class IdentifyJob {
           req.images() != null ? req.images() : req.log());
       facts.put("history", night.description());
       if (req.sinceDays() != null) {
-        strangers = EventOutputs.unknownSince(run, req.history(), night.lastDay(),
-            req.sinceDays());
-        facts.put("strangers grouped over", night.lastDay().minusDays(req.sinceDays() - 1L)
-            + " to " + night.lastDay() + " (" + req.history() + ")");
+        // a re-run of an old night looks back from that night
+        java.time.LocalDate first = night.lastDay().minusDays(req.sinceDays() - 1L);
+        strangers = EventOutputs.unknownBetween(run, req.history(), first, night.lastDay());
+        facts.put("strangers grouped over", first + " to " + night.lastDay() + " ("
+            + req.history() + ")");
       }
     }
     if (head != null) {
