@@ -38,12 +38,22 @@ public final class DeltaTables {
   public static final Map<String, String> PROPERTIES = Map.of(
       "delta.enableDeletionVectors", "false",
       "delta.dataSkippingNumIndexedCols", "0");
+  /**
+   * How many tasks Delta reads a table's log with. Its default, 50, costs a local job seconds at
+   * every snapshot (a small enroll computes several), for logs of a few files.
+   */
+  public static final String SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
   /** The column a merge's source rows say what to do with ({@link #merge}). */
   private static final String OP = "_facerec_op";
   private static final String RETENTION_CHECK =
       "spark.databricks.delta.retentionDurationCheck.enabled";
 
   private DeltaTables() {}
+
+  /** {@link #SNAPSHOT_PARTITIONS} for a session on this machine's cores. */
+  public static String localSnapshotPartitions() {
+    return Integer.toString(Runtime.getRuntime().availableProcessors());
+  }
 
   /** True when there is a Delta table (at least one committed version) at {@code path}. */
   public static boolean isDelta(SparkSession spark, String path) {

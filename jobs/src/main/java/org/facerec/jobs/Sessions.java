@@ -42,6 +42,9 @@ public final class Sessions {
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.sql.shuffle.partitions", "8")
           .config("spark.sql.adaptive.enabled", "true");
+      if (!given.contains(DeltaTables.SNAPSHOT_PARTITIONS)) {
+        b.config(DeltaTables.SNAPSHOT_PARTITIONS, DeltaTables.localSnapshotPartitions());
+      }
     }
     sparkOverrides.forEach(b::config);
     return b.getOrCreate();

@@ -32,6 +32,7 @@ public abstract class SparkTest {
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.extensions", DeltaTables.EXTENSION)
         .config("spark.sql.catalog.spark_catalog", DeltaTables.CATALOG)
+        .config(DeltaTables.SNAPSHOT_PARTITIONS, DeltaTables.localSnapshotPartitions())
         .getOrCreate();
   }
 

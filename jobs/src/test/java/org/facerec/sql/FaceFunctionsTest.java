@@ -65,6 +65,8 @@ class FaceFunctionsTest {
         .config("spark.sql.extensions", FaceSqlExtensions.class.getName() + ","
             + org.facerec.io.DeltaTables.EXTENSION)
         .config("spark.sql.catalog.spark_catalog", org.facerec.io.DeltaTables.CATALOG)
+        .config(org.facerec.io.DeltaTables.SNAPSHOT_PARTITIONS,
+            org.facerec.io.DeltaTables.localSnapshotPartitions())
         .config("spark.facerec.align", "none")
         .config("spark.facerec.framing", "lfw")
         .getOrCreate();
