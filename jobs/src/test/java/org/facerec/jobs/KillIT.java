@@ -18,6 +18,7 @@ import org.apache.hadoop.util.Progressable;
 import org.apache.spark.sql.Row;
 import org.facerec.TestData;
 import org.facerec.io.Tables;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * in the middle of writing the residents table (Delta: before its commit), and after its commit
  * while writing the CSV copy: readers get the previous version, then the new one, each whole,
  * and the next run writes what a clean run writes.
+ * A fault test of minutes: in {@code scripts/test slow}, not CI.
  */
+@Tag("slow")
 class KillIT extends SparkTest {
   static final Path SAMPLES = HappyHouseStoryTest.SAMPLES;
   static final String CONF = SAMPLES.resolve("facerec.conf").toString();

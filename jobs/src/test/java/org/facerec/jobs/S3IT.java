@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +129,7 @@ class S3IT extends SparkTest {
 
   @Test
   @Order(2)
+  @Tag("slow") // scripts/test slow: a fault test, minutes on 2 cores
   void theServerDyingMidWriteLosesNothing() throws Exception {
     // the same two enrolments, without and then with the server dying in the second's write
     String clean = "tables/clean";
@@ -210,6 +212,7 @@ class S3IT extends SparkTest {
    */
   @Test
   @Order(4)
+  @Tag("slow") // scripts/test slow: a fault test, minutes on 2 cores
   void twoEnrollsAtOnceIntoOneS3TableLoseNothing() throws Exception {
     List<String> all = Files.readAllLines(SAMPLES.resolve("residents.csv"));
     List<String> second = new ArrayList<>(all.subList(0, 1));
