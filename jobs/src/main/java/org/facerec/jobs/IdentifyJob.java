@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 
 import java.io.IOException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -104,7 +105,7 @@ public final class IdentifyJob {
       facts.put("history", night.description());
       if (req.sinceDays() != null) {
         // a re-run of an old night looks back from that night
-        java.time.LocalDate first = night.lastDay().minusDays(req.sinceDays() - 1L);
+        LocalDate first = night.lastDay().minusDays(req.sinceDays() - 1L);
         strangers = EventOutputs.unknownBetween(run, req.history(), first, night.lastDay());
         facts.put("strangers grouped over", first + " to " + night.lastDay() + " ("
             + req.history() + ")");
