@@ -43,11 +43,11 @@ class CelebaIdentificationTest extends SparkTest {
     assertThat(failed).hasSize(1 + (int) m.get("failed_images"));
     assertThat(failed.subList(1, failed.size())).allSatisfy(line ->
         assertThat(line).containsAnyOf(",NO_FACE,", ",MULTIPLE_FACES,", ",BAD_IMAGE,"));
-    assertThat((int) m.get("failed_images")).isLessThan(12); // measured 9
+    assertThat((int) m.get("failed_images")).isLessThan(9); // measured 6
 
-    // measured 91.30% and 95.17%; three identities' first photos show someone else (label
+    // measured 91.67% and 95.41%; three identities' first photos show someone else (label
     // noise): their 33 probes give 32 of the misses
-    assertThat((double) m.get("rank1")).isGreaterThan(0.905);
-    assertThat((double) m.get("rank5")).isGreaterThan(0.945);
+    assertThat((double) m.get("rank1")).isGreaterThan(0.91);
+    assertThat((double) m.get("rank5")).isGreaterThan(0.948);
   }
 }

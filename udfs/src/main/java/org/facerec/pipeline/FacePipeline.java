@@ -262,7 +262,8 @@ public final class FacePipeline implements AutoCloseable {
   static String noFace(FinderSettings f) {
     String tried = f.detector().name().toLowerCase(Locale.ROOT) + (f.secondChances()
         ? " with its second chances (upsampled, padded" + (f.detector()
-            == FinderSettings.Detector.HOG ? ", the SSD on the image and padded" : "") + ")" : "");
+            == FinderSettings.Detector.HOG
+            ? ", turned up to 45 degrees, the SSD on the image and padded" : "") + ")" : "");
     return String.format(Locale.ROOT, "no face found (%s; minimum score %s, minimum size %.0f "
         + "px)", tried, f.minScore(), f.minFaceSize());
   }

@@ -12,6 +12,7 @@ import org.facerec.NoFaceImages;
 import org.facerec.TestData;
 import org.facerec.image.ImageDecoder;
 import org.facerec.image.RgbImage;
+import org.facerec.image.Rotation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,6 +89,33 @@ class ShippedFaceFindingTest {
         org.assertj.core.data.Offset.offset(0.2 * side));
     assertThat(inCrop.detection().centreY() + y0).isCloseTo(d.centreY(),
         org.assertj.core.data.Offset.offset(0.2 * side));
+  }
+
+  @Test
+  void aTiltedHeadIsFoundByTurningThePhotoBack() throws IOException {
+    // an LFW photo turned by 55 degrees: a head on its shoulder, past the HOG filters' reach
+    // (they take 40)
+    RgbImage photo = decode(Files.readAllBytes(
+        TestData.data("lfw-dev/images/Abel_Pacheco/Abel_Pacheco_0001.jpg")));
+    Face upright = SharedModels.finder().find(photo, DEFAULTS).get(0);
+    Rotation turn = Rotation.of(55, photo.width(), photo.height());
+    RgbImage tilted = turn.apply(photo);
+    FinderSettings firstLookOnly = DEFAULTS.toBuilder().secondChances(false).build();
+    assertThat(SharedModels.finder().find(tilted, firstLookOnly)).isEmpty();
+
+    Face found = SharedModels.finder().find(tilted, DEFAULTS).get(0);
+    // its landmarks, in the tilted photo's pixels, are the upright ones turned with the photo
+    double worst = 0;
+    double[] p = new double[2];
+    for (int i = 0; i < Landmarks.COUNT; i++) {
+      turn.toSource(found.landmarks().x(i), found.landmarks().y(i), p);
+      worst = Math.max(worst, Math.hypot(p[0] - upright.landmarks().x(i),
+          p[1] - upright.landmarks().y(i)));
+    }
+    assertThat(worst).as("largest landmark shift, px")
+        .isLessThan(0.1 * upright.detection().width());
+    assertThat(found.detection().score()).isGreaterThan(FinderSettings.TURNED_MIN_SCORE);
+    assertThat(found.chip().width()).isEqualTo(150);
   }
 
   private static RgbImage cut(RgbImage img, int x0, int y0, int side) {
