@@ -130,21 +130,39 @@ public final class DeltaTables {
     if (isDelta(spark, path)) {
       return;
     }
+    try {
+      createWith(spark, path, spark.createDataFrame(List.of(), schema), conf, partitionBy);
+    } catch (Conflict e) {
+      // another run created it meanwhile: the same empty table
+    }
+  }
+
+  /**
+   * Creates the table at {@code path} holding {@code rows}, of {@code rows}' schema, in one
+   * commit: version 0, with facerec's {@link #PROPERTIES} and the write's settings {@code conf}.
+   * Refuses, writing nothing, when another writer created it first.
+   *
+   * @return the version committed
+   */
+  public static long createWith(SparkSession spark, String path, Dataset<Row> rows,
+      Map<String, String> conf, String... partitionBy) throws IOException {
     // the write's settings too: Spark writes an empty DataFrame as one file, encrypted like any
     Map<String, String> defaults = new LinkedHashMap<>(conf);
     PROPERTIES.forEach((k, v) -> defaults.put("spark.databricks.delta.properties.defaults."
         + k.substring("delta.".length()), v));
     try {
       commit(path, () -> withConf(spark, defaults, () -> {
-        spark.createDataFrame(List.of(), schema).write().format("delta")
-            .partitionBy(partitionBy).mode(SaveMode.ErrorIfExists).save(path);
+        rows.write().format("delta").partitionBy(partitionBy).mode(SaveMode.ErrorIfExists)
+            .save(path);
         return null;
       }));
     } catch (IOException e) {
-      if (!isDelta(spark, path)) {
+      if (e instanceof Conflict || !isDelta(spark, path)) {
         throw e;
-      } // another run created it meanwhile: the same empty table
+      }
+      throw conflict(path, version(spark, path));
     }
+    return version(spark, path);
   }
 
   /**

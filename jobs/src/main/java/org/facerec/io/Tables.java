@@ -133,8 +133,8 @@ public final class Tables implements AutoCloseable {
 
   /**
    * {@link DeltaTables#merge} into the Delta table at {@code table}, encrypted as the settings
-   * say; a {@code readVersion} of -1 (there was no table) creates it first. What crashed runs
-   * left beside the table is deleted after the commit.
+   * say; a {@code readVersion} of -1 (there was no table) creates it holding {@code after}, in
+   * one commit. What crashed runs left beside the table is deleted after the commit.
    *
    * @return the version committed
    */
@@ -142,12 +142,17 @@ public final class Tables implements AutoCloseable {
       List<String> keys, long readVersion) throws IOException {
     DeltaTables.requireExtension(spark);
     String path = deltaPath(spark, table);
+    long v;
     if (readVersion < 0) {
-      DeltaTables.create(spark, path, schema, protection.deltaWriteConf(schema));
-      readVersion = 0;
+      // the rows a MERGE into an empty table would insert (its source is a set difference), of
+      // the schema as declared, NOT NULL columns too
+      Dataset<Row> rows = spark.createDataFrame(
+          after.select(columns(schema)).distinct().javaRDD(), schema);
+      v = DeltaTables.createWith(spark, path, rows, protection.deltaWriteConf(schema));
+    } else {
+      v = DeltaTables.merge(spark, path, before, after, keys, readVersion,
+          protection.deltaWriteConf(schema));
     }
-    long v = DeltaTables.merge(spark, path, before, after, keys, readVersion,
-        protection.deltaWriteConf(schema));
     Outputs.sweep(spark, table);
     return v;
   }

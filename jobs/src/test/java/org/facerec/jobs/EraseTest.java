@@ -77,9 +77,9 @@ class EraseTest extends SparkTest {
     assertThat(Files.list(table.resolve("_delta_log")).count()).isPositive();
     Result asOf = facerec("verify", "--events", SAMPLES.resolve("badge-events.csv").toString(),
         "--images-root", images.toString(), "--table", table.toString(), "--out",
-        dir.resolve("audit").toString(), "--conf", conf, "--as-of", "1");
+        dir.resolve("audit").toString(), "--conf", conf, "--as-of", "0");
     assertThat(asOf.exitCode()).as(asOf.err()).isEqualTo(1);
-    assertThat(asOf.err()).contains("cannot read table " + table + " at version 1: ");
+    assertThat(asOf.err()).contains("cannot read table " + table + " at version 0: ");
     assertThat(after).noneSatisfy(f -> assertThat(data.relativize(f).toString())
         .containsAnyOf(".staging-", ".old-", ".csv-"));
 
