@@ -194,8 +194,7 @@ public final class FaceFinder implements AutoCloseable {
       StageTimes.add(Stage.DETECT, t);
       return found;
     }
-    RgbImage scan = Resize.to(image, Math.max(1, (int) Math.round(image.width() * scale)),
-        Math.max(1, (int) Math.round(image.height() * scale)));
+    RgbImage scan = scaled(image, scale);
     t = StageTimes.add(Stage.RESIZE, t);
     List<Detection> found = hog.withUpsample(upsample).detect(scan, a.minScore());
     StageTimes.add(Stage.DETECT, t);
@@ -207,6 +206,12 @@ public final class FaceFinder implements AutoCloseable {
           d.source()));
     }
     return out;
+  }
+
+  /** {@code image} resized by {@code scale}, each side at least 1 px. */
+  private static RgbImage scaled(RgbImage image, double scale) {
+    return Resize.to(image, Math.max(1, (int) Math.round(image.width() * scale)),
+        Math.max(1, (int) Math.round(image.height() * scale)));
   }
 
   /** The face in box {@code d} of {@code image} with its chip, or null when none can be cut. */
@@ -280,26 +285,24 @@ public final class FaceFinder implements AutoCloseable {
 
   /**
    * The image an attempt searched: the image itself; the image padded by {@code margin} pixels
-   * on every edge with its edge pixels repeated; or the image {@code turned} (a copy of the
-   * image, shrunk when the turn would not fit the scan) turned by {@code rotation}.
+   * on every edge with its edge pixels repeated; or the image turned by {@code rotation} (a copy
+   * of it, shrunk first when the turn would not fit the scan: the rotation's source size).
    */
-  private record Searched(RgbImage image, int margin, Rotation rotation, RgbImage turned) {
+  private record Searched(RgbImage image, int margin, Rotation rotation) {
     static Searched of(RgbImage img, FinderSettings.Attempt a, int scanSide) {
       if (a.padded()) {
         return padded(img);
       }
       if (a.degrees() == 0) {
-        return new Searched(img, 0, null, null);
+        return new Searched(img, 0, null);
       }
       // turn a copy shrunk so that the turned image fits the scan: turning the photo itself and
       // shrinking after took 8 of 62 s of finding celeba-dev's faces on one thread
       Rotation whole = Rotation.of(a.degrees(), img.width(), img.height());
       double scale = Math.min(1.0, (double) scanSide / Math.max(whole.width(), whole.height()));
-      RgbImage small = scale == 1 ? img
-          : Resize.to(img, Math.max(1, (int) Math.round(img.width() * scale)),
-              Math.max(1, (int) Math.round(img.height() * scale)));
+      RgbImage small = scale == 1 ? img : scaled(img, scale);
       Rotation r = Rotation.of(a.degrees(), small.width(), small.height());
-      return new Searched(r.apply(small), 0, r, small);
+      return new Searched(r.apply(small), 0, r);
     }
 
     static Searched padded(RgbImage img) {
@@ -315,7 +318,7 @@ public final class FaceFinder implements AutoCloseable {
           System.arraycopy(src, 3 * (sy * img.width() + sx), out, 3 * (y * w + x), 3);
         }
       }
-      return new Searched(new RgbImage(w, h, out), m, null, null);
+      return new Searched(new RgbImage(w, h, out), m, null);
     }
 
     /**
@@ -373,8 +376,8 @@ public final class FaceFinder implements AutoCloseable {
     private void back(double x, double y, RgbImage original, double[] out) {
       rotation.toSource(x, y, out);
       // pixel centres, as Resize samples the shrunk copy
-      out[0] = (out[0] + 0.5) * original.width() / turned.width() - 0.5;
-      out[1] = (out[1] + 0.5) * original.height() / turned.height() - 0.5;
+      out[0] = (out[0] + 0.5) * original.width() / rotation.sourceWidth() - 0.5;
+      out[1] = (out[1] + 0.5) * original.height() / rotation.sourceHeight() - 0.5;
     }
   }
 
